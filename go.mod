@@ -1,0 +1,3 @@
+module github.com/turnkeyd/turnkeyd
+
+go 1.26.8
