@@ -74,7 +74,7 @@ type Invoice struct {
 	PrintMark            string // "Y" or "N"; not in A0401
 	NPOBAN               string // donation code; not in A0401
 	RandomNumber         string // 4 digits; required in C0401; not in A0401
-	BondedAreaConfirm    string // 1–4; F0401 and A0401
+	BondedAreaConfirm    string // F0401 (1–4) and A0401 (1–3)
 	ZeroTaxRateReason    string // 71–79; 4.1 only
 	Attachment           string // base64; A0401 only
 	Reserved1            string // 4.1 only

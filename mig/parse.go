@@ -1,0 +1,276 @@
+package mig
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/turnkeyd/turnkeyd/mig/decimal"
+)
+
+// Parse reads a MIG message: the root element's namespace gives the Head,
+// and elements are matched by local name inside their parent in any order,
+// so that files written by others (a BOM, no declaration, prefixes,
+// comments, CDATA, other indentation) are read; checking order, presence and
+// facets is the validator's job. String values are kept verbatim; decimals
+// and times, whose XSD types collapse whitespace, are trimmed. Elements the
+// message does not have are ignored.
+//
+// Parse refuses text that is not XML, a declared encoding other than UTF-8,
+// a root namespace that is not a MIG message namespace, a message type or
+// version turnkeyd does not model, and a decimal that does not parse.
+func Parse(data []byte) (Document, error) {
+	doc, err := readXML(data)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTree(doc)
+}
+
+// ParseTree is Parse for a document already read by etree.
+func ParseTree(doc *etree.Document) (Document, error) {
+	root, err := singleRoot(doc)
+	if err != nil {
+		return nil, err
+	}
+	if root.Tag == "InvoiceEnvelope" {
+		return nil, errors.New("the root is an InvoiceEnvelope, which holds several messages: read E0501 envelopes with ParseTrackAssignments")
+	}
+	h, err := rootHead(root)
+	if err != nil {
+		return nil, err
+	}
+	switch h.Type {
+	case F0401, C0401, A0401:
+		return parseInvoice(root, h)
+	case F0501, C0501:
+		return parseInvoiceVoid(root, h)
+	case F0701, C0701:
+		return parseInvoiceCancel(root, h)
+	case G0401, D0401:
+		return parseAllowance(root, h)
+	case G0501, D0501:
+		return parseAllowanceVoid(root, h)
+	case E0402:
+		return parseBlankTracks(root, h)
+	case E0501:
+		return parseTrackAssignment(root, h)
+	case E0504:
+		return parseWinnerList(root, h)
+	}
+	return nil, fmt.Errorf("%s is not a message turnkeyd models", h)
+}
+
+// readVersions lists the versions Parse reads beyond the ones turnkeyd renders:
+// E0501 and E0504 arrive in the version of Turnkey's download folder.
+var readVersions = map[MessageType][]Version{
+	E0501: {V31, V32, V40, V41},
+	E0504: {V40, V41},
+}
+
+// rootHead finds the Head of a message root and checks that turnkeyd models
+// it and that the root element is the one of its message type.
+func rootHead(root *etree.Element) (Head, error) {
+	ns := strings.TrimSpace(root.NamespaceURI())
+	h, err := HeadOf(ns)
+	if err != nil {
+		return Head{}, fmt.Errorf("root element <%s>: %w", root.Tag, err)
+	}
+	ok := h.Supported()
+	if vs, read := readVersions[h.Type]; read {
+		ok = false
+		for _, v := range vs {
+			ok = ok || v == h.Version
+		}
+	}
+	if !ok {
+		return Head{}, fmt.Errorf("%s (namespace %s) is not a message type and version turnkeyd models", h, ns)
+	}
+	if root.Tag != h.Root() {
+		return Head{}, fmt.Errorf("root element <%s> does not fit namespace %s: %s messages have the root <%s>", root.Tag, ns, h.Type, h.Root())
+	}
+	return h, nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+var encodingPattern = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']`)
+
+// readXML reads data with etree, refusing encodings other than UTF-8 and
+// giving the line of a syntax error.
+func readXML(data []byte) (*etree.Document, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if m := encodingPattern.FindSubmatch(data); m != nil && !isUTF8Name(string(m[1])) {
+		return nil, encodingError(string(m[1]))
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.CharsetReader = func(charset string, r io.Reader) (io.Reader, error) {
+		if isUTF8Name(charset) {
+			return r, nil
+		}
+		return nil, encodingError(charset)
+	}
+	if err := doc.ReadFromBytes(data); err != nil {
+		return nil, fmt.Errorf("not well-formed XML: %w", syntaxDetail(data, err))
+	}
+	return doc, nil
+}
+
+func isUTF8Name(s string) bool {
+	return strings.EqualFold(s, "UTF-8") || strings.EqualFold(s, "UTF8")
+}
+
+func encodingError(name string) error {
+	return fmt.Errorf("the XML declaration names the encoding %q: MIG messages are UTF-8; convert the file (e.g. iconv -f %s -t UTF-8) and declare encoding=\"UTF-8\"", name, name)
+}
+
+// syntaxDetail replaces etree's position-less ErrXML with the error
+// encoding/xml gives for the same input, which has a line number.
+func syntaxDetail(data []byte, err error) error {
+	if !errors.Is(err, etree.ErrXML) {
+		return err
+	}
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		_, terr := dec.Token()
+		if terr == io.EOF {
+			line, _ := dec.InputPos()
+			return fmt.Errorf("line %d: unexpected end of input (an element is not closed)", line)
+		}
+		if terr != nil {
+			return terr
+		}
+	}
+}
+
+// singleRoot returns the root element and refuses a second one or text
+// beside it.
+func singleRoot(doc *etree.Document) (*etree.Element, error) {
+	var root *etree.Element
+	for _, t := range doc.Child {
+		switch t := t.(type) {
+		case *etree.Element:
+			if root != nil {
+				return nil, fmt.Errorf("not well-formed XML: a second root element <%s> after <%s>", t.Tag, root.Tag)
+			}
+			root = t
+		case *etree.CharData:
+			if !t.IsWhitespace() || t.IsCData() {
+				return nil, fmt.Errorf("not well-formed XML: text %q outside the root element", clipText(t.Data))
+			}
+		}
+	}
+	if root == nil {
+		return nil, errors.New("no root element: the input is empty or holds no XML element")
+	}
+	return root, nil
+}
+
+func clipText(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// repeatedElements names the elements that repeat inside their parent; their paths
+// carry a 1-based index, as in /Invoice/Details/ProductItem[2]/Quantity.
+var repeatedElements = map[string]bool{"ProductItem": true, "BranchTrackBlankItem": true, "PrizeInvoice": true, "InvoiceAssignNo": true}
+
+// elementPath returns the path of e by local names, for error messages.
+func elementPath(e *etree.Element) string {
+	var parts []string
+	for ; e != nil && e.Parent() != nil; e = e.Parent() {
+		part := e.Tag
+		if repeatedElements[e.Tag] {
+			k := 0
+			for _, s := range e.Parent().ChildElements() {
+				if s.Tag == e.Tag {
+					k++
+				}
+				if s == e {
+					break
+				}
+			}
+			part += "[" + strconv.Itoa(k) + "]"
+		}
+		parts = append(parts, part)
+	}
+	var b strings.Builder
+	for i := len(parts) - 1; i >= 0; i-- {
+		b.WriteByte('/')
+		b.WriteString(parts[i])
+	}
+	return b.String()
+}
+
+// parser reads values from elements, keeping the first error.
+type parser struct{ err error }
+
+// each calls fn with every child element of e.
+func eachChild(e *etree.Element, fn func(c *etree.Element)) {
+	for _, t := range e.Child {
+		if c, ok := t.(*etree.Element); ok {
+			fn(c)
+		}
+	}
+}
+
+// collapsed returns the text of an element whose type collapses whitespace.
+func collapsedText(e *etree.Element) string {
+	return strings.Trim(e.Text(), " \t\r\n")
+}
+
+func (p *parser) dec(e *etree.Element) Decimal {
+	s := collapsedText(e)
+	d, err := decimal.Parse(s)
+	if err != nil && p.err == nil {
+		p.err = fmt.Errorf("%s: %q is not a decimal", elementPath(e), s)
+	}
+	return d
+}
+
+func (p *parser) optDec(e *etree.Element) *Decimal {
+	d := p.dec(e)
+	return &d
+}
+
+func (p *parser) party(e *etree.Element) Party {
+	var v Party
+	eachChild(e, func(c *etree.Element) {
+		switch c.Tag {
+		case "Identifier":
+			v.Identifier = c.Text()
+		case "Name":
+			v.Name = c.Text()
+		case "Address":
+			v.Address = c.Text()
+		case "PersonInCharge":
+			v.PersonInCharge = c.Text()
+		case "TelephoneNumber":
+			v.TelephoneNumber = c.Text()
+		case "FacsimileNumber":
+			v.FacsimileNumber = c.Text()
+		case "EmailAddress":
+			v.EmailAddress = c.Text()
+		case "CustomerNumber":
+			v.CustomerNumber = c.Text()
+		case "RoleRemark":
+			v.RoleRemark = c.Text()
+		}
+	})
+	return v
+}
+
+// clearForeign empties the fields a *Foreign function reports.
+func clearForeign(fields func(fn func(field string, item int, s *string))) {
+	fields(func(_ string, _ int, s *string) { *s = "" })
+}

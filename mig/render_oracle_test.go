@@ -1,0 +1,50 @@
+package mig
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// oraclePath is mig-oracle in the shared folder beside the project: the
+// official MOF XSDs run through xmllint.
+const oraclePath = "../../shared/bin/mig-oracle"
+
+// runOracle validates the files or folders with mig-oracle, skipping the
+// test when the oracle or xmllint is not installed.
+func runOracle(t testing.TB, paths ...string) {
+	t.Helper()
+	if _, err := os.Stat(oraclePath); err != nil {
+		t.Skipf("skipping the official-schema check: %s not found (it lives in ../shared beside the project)", oraclePath)
+	}
+	if _, err := exec.LookPath("xmllint"); err != nil {
+		t.Skip("skipping the official-schema check: xmllint not installed (apt-get install -y libxml2-utils)")
+	}
+	out, err := exec.Command(oraclePath, append([]string{"-q"}, paths...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("mig-oracle: %v\n%s", err, out)
+	}
+}
+
+// TestGeneratedDocumentsOracle renders 50 random documents per Head and
+// checks them all against the official schemas.
+func TestGeneratedDocumentsOracle(t *testing.T) {
+	dir := t.TempDir()
+	for _, h := range generatedHeads {
+		for i := range 50 {
+			seed := uint64(i)
+			d := randomDocument(newRand(seed), h)
+			out, err := renderAny(d)
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", h, seed, err)
+			}
+			name := fmt.Sprintf("%s-%s-%02d.xml", h.Type, h.Version, i)
+			if err := os.WriteFile(filepath.Join(dir, name), out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	runOracle(t, dir)
+}
