@@ -1,0 +1,117 @@
+// Package atomicfile owns the one way turnkeyd hands a file to another
+// process through a folder: write under a temporary name in a staging folder
+// on the same file system, fsync, rename to the final name, fsync the folder.
+// A reader that only picks up final names never sees a partial file, and a
+// file that was renamed survives a crash or power loss.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+)
+
+// File is one file to hand over: Data written as Dir/Name.
+type File struct {
+	Dir  string // the destination folder
+	Name string // the final name inside Dir
+	Data []byte
+}
+
+var seq atomic.Uint64
+
+// Write writes data as dir/name atomically, staging it in dir itself under a
+// dot-name ending in ".tmp" that pickers of final names ignore.
+func Write(dir, name string, data []byte) error {
+	return WriteAll(dir, []File{{Dir: dir, Name: name, Data: data}})
+}
+
+// WriteAll writes files atomically and durably, staged in staging (a folder
+// on the same file system as every destination): each file is written and
+// fsynced, then renamed into place, then each destination folder and the
+// staging folder are fsynced once. On error, files already renamed stay
+// (each is complete); the rest are removed from staging.
+func WriteAll(staging string, files []File) error {
+	if len(files) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(staging, 0o755); err != nil {
+		return fmt.Errorf("create staging folder: %w", err)
+	}
+	temps := make([]string, len(files))
+	defer func() {
+		for _, t := range temps {
+			if t != "" {
+				os.Remove(t)
+			}
+		}
+	}()
+	for i, f := range files {
+		tmp := filepath.Join(staging, "."+f.Name+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(seq.Add(1), 10)+".tmp")
+		if err := writeSynced(tmp, f.Data); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(f.Dir, f.Name), err)
+		}
+		temps[i] = tmp
+	}
+	dirs := map[string]bool{staging: true}
+	for i, f := range files {
+		if err := os.Rename(temps[i], filepath.Join(f.Dir, f.Name)); err != nil {
+			return fmt.Errorf("move %s into place: %w", filepath.Join(f.Dir, f.Name), err)
+		}
+		temps[i] = ""
+		dirs[f.Dir] = true
+	}
+	for d := range dirs {
+		if err := SyncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// SyncDir fsyncs a folder so that renames and creations in it are durable.
+// File systems that cannot sync a folder (some Windows setups) are not an
+// error: there the rename itself is what the OS offers.
+func SyncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !isUnsupported(err) {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Move renames src to dst and makes both folders durable.
+func Move(src, dst string) error {
+	if err := os.Rename(src, dst); err != nil {
+		return err
+	}
+	if err := SyncDir(filepath.Dir(dst)); err != nil {
+		return err
+	}
+	if filepath.Dir(src) != filepath.Dir(dst) {
+		return SyncDir(filepath.Dir(src))
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWriteAllPlacesEveryFileAndLeavesNoTemp(t *testing.T) {
+	root := t.TempDir()
+	staging := filepath.Join(root, "staging")
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	for _, d := range []string{a, b} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := []File{{Dir: a, Name: "1.xml", Data: []byte("one")}, {Dir: b, Name: "2.xml", Data: []byte("two")}, {Dir: a, Name: "3.xml", Data: nil}}
+	if err := WriteAll(staging, files); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(f.Dir, f.Name))
+		if err != nil || string(got) != string(f.Data) {
+			t.Errorf("%s: got %q, %v; want %q", f.Name, got, err, f.Data)
+		}
+	}
+	left, _ := os.ReadDir(staging)
+	if len(left) != 0 {
+		t.Errorf("staging keeps %d entries, want none", len(left))
+	}
+}
+
+func TestWriteAllFailureLeavesNoPartialFile(t *testing.T) {
+	root := t.TempDir()
+	dst := filepath.Join(root, "dst")
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(root, "missing")
+	err := WriteAll(root, []File{{Dir: dst, Name: "ok.xml", Data: []byte("x")}, {Dir: missing, Name: "no.xml", Data: []byte("y")}})
+	if err == nil || !strings.Contains(err.Error(), "no.xml") {
+		t.Fatalf("err = %v, want one naming no.xml", err)
+	}
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temp file %s left behind", e.Name())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dst, "ok.xml")); err != nil {
+		t.Errorf("the file renamed before the failure should stay complete: %v", err)
+	}
+}
+
+func TestWriteReplacesAtomically(t *testing.T) {
+	dir := t.TempDir()
+	if err := Write(dir, "r.csv", []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dir, "r.csv", []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "r.csv"))
+	if string(got) != "new" {
+		t.Errorf("got %q", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("folder has %d entries, want 1", len(entries))
+	}
+}
+
+func TestMove(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "in", "x.csv")
+	os.MkdirAll(filepath.Dir(src), 0o755)
+	os.MkdirAll(filepath.Join(root, "work"), 0o755)
+	os.WriteFile(src, []byte("x"), 0o644)
+	dst := filepath.Join(root, "work", "x.csv")
+	if err := Move(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(src); !os.IsNotExist(err) {
+		t.Errorf("source still there: %v", err)
+	}
+	if _, err := os.Stat(dst); err != nil {
+		t.Error(err)
+	}
+}
