@@ -210,3 +210,17 @@ func ruleASCIIDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// CheckBAN checks one identifier outside a document (a configured seller, a
+// CSV column): it returns nil for a valid 統一編號, or for the consumer id
+// when consumerOK, and otherwise the violation (BAN_FORMAT or BAN_CHECKSUM)
+// with an empty Path, so the caller can name its own field.
+func (r *Rules) CheckBAN(value, who string, consumerOK bool) *Violation {
+	var out ruleReport
+	r.checkBAN(&out, "", value, banRole{who: who, consumerOK: consumerOK})
+	if len(out.list) == 0 {
+		return nil
+	}
+	v := out.list[0]
+	return &v
+}

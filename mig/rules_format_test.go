@@ -157,3 +157,30 @@ func TestRulesYearMonthOtherMessages(t *testing.T) {
 			[]wantV{{"YEAR_MONTH_INVALID", "/Award/Main/YearMonth"}}},
 	})
 }
+
+func TestCheckBANOutsideADocument(t *testing.T) {
+	r := DefaultRules()
+	tests := []struct {
+		name, value string
+		consumerOK  bool
+		want        string
+	}{
+		{"valid", "04595252", false, ""},
+		{"seventh digit seven", "10458574", false, ""},
+		{"checksum", "12222539", false, "BAN_CHECKSUM"},
+		{"consumer where allowed", Consumer, true, ""},
+		{"consumer where not allowed", Consumer, false, "BAN_FORMAT"},
+		{"short", "1234567", false, "BAN_FORMAT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := r.CheckBAN(tt.value, "seller", tt.consumerOK)
+			switch {
+			case tt.want == "" && v != nil:
+				t.Errorf("CheckBAN(%s) = %v, want nil", tt.value, v)
+			case tt.want != "" && (v == nil || v.Code != tt.want || v.Path != ""):
+				t.Errorf("CheckBAN(%s) = %+v, want code %s and no path", tt.value, v, tt.want)
+			}
+		})
+	}
+}
