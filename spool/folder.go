@@ -1,0 +1,198 @@
+// Package spool owns the ERP's drop folder: which files are ready, claiming
+// them, reading CSV v1 into document requests, and answering each file with
+// a result file (or, for a file that cannot be read, an error file).
+//
+// Layout under spool.dir:
+//
+//	in/      the ERP renames finished files NAME.csv here (write NAME.csv.tmp first)
+//	work/    a file turnkeyd has claimed and is processing
+//	done/    processed files
+//	failed/  files that could not be read as CSV v1, each with NAME.error.txt
+//	out/     answers: NAME.result.csv (and the status files)
+package spool
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/turnkeyd/turnkeyd/internal/atomicfile"
+)
+
+// Folders are the spool's sub-folders.
+var Folders = []string{"in", "work", "done", "failed", "out"}
+
+// Folder is a spool folder tree.
+type Folder struct {
+	dir string
+}
+
+// NewFolder returns the spool rooted at dir.
+func NewFolder(dir string) *Folder { return &Folder{dir: dir} }
+
+// Dir returns the spool's root folder.
+func (f *Folder) Dir() string { return f.dir }
+
+// Path returns the path of name in the sub-folder sub ("in", "work", ...).
+func (f *Folder) Path(sub, name string) string { return filepath.Join(f.dir, sub, name) }
+
+// Ensure creates the sub-folders that are missing.
+func (f *Folder) Ensure() error {
+	for _, sub := range Folders {
+		if err := os.MkdirAll(filepath.Join(f.dir, sub), 0o755); err != nil {
+			return fmt.Errorf("spool: %w", err)
+		}
+	}
+	return nil
+}
+
+// IsFinalName reports whether name is a file the ERP has finished writing:
+// NAME.csv (any case), not hidden, not a temporary name.
+func IsFinalName(name string) bool {
+	return !strings.HasPrefix(name, ".") && strings.EqualFold(filepath.Ext(name), ".csv")
+}
+
+// Ready lists the final names waiting in in/, in name order (the order in
+// which they are processed).
+func (f *Folder) Ready() ([]string, error) { return f.list("in") }
+
+// InWork lists the files in work/: after a crash, files claimed but not
+// finished. They are finished before anything new is claimed.
+func (f *Folder) InWork() ([]string, error) { return f.list("work") }
+
+func (f *Folder) list(sub string) ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(f.dir, sub))
+	if err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && IsFinalName(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// ErrGone reports a file that left in/ before it could be claimed.
+var ErrGone = errors.New("file is no longer in in/")
+
+// Claim moves in/name to work/name. A file of the same name still in work/
+// is an error: it must be finished first.
+func (f *Folder) Claim(name string) error {
+	dst := f.Path("work", name)
+	if _, err := os.Lstat(dst); err == nil {
+		return fmt.Errorf("claim %s: work/%s is still being processed", name, name)
+	}
+	if err := atomicfile.Move(f.Path("in", name), dst); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("claim %s: %w", name, ErrGone)
+		}
+		return fmt.Errorf("claim %s: %w", name, err)
+	}
+	return nil
+}
+
+// Done moves work/name to done/. A file of the same name processed earlier
+// is kept: the new one gets a time suffix.
+func (f *Folder) Done(name string, now time.Time) error {
+	return f.retire(name, "done", now)
+}
+
+// Fail writes failed/NAME.error.txt with what is wrong and what to do, then
+// moves work/name to failed/.
+func (f *Folder) Fail(name string, reason error, now time.Time) error {
+	text := fmt.Sprintf("%s could not be read as CSV v1 and was not processed; no document in it was issued.\n\n%v\n\n"+
+		"Fix the file and drop it into in/ again (write NAME.csv.tmp, then rename it to NAME.csv).\n"+
+		"The format is described in docs/csv.md.\n", name, reason)
+	dst := f.freeName("failed", name, now)
+	if err := atomicfile.Write(filepath.Join(f.dir, "failed"), dst+".error.txt", []byte(text)); err != nil {
+		return fmt.Errorf("fail %s: %w", name, err)
+	}
+	if err := atomicfile.Move(f.Path("work", name), f.Path("failed", dst)); err != nil {
+		return fmt.Errorf("fail %s: %w", name, err)
+	}
+	return nil
+}
+
+func (f *Folder) retire(name, sub string, now time.Time) error {
+	if err := atomicfile.Move(f.Path("work", name), f.Path(sub, f.freeName(sub, name, now))); err != nil {
+		return fmt.Errorf("move %s to %s/: %w", name, sub, err)
+	}
+	return nil
+}
+
+// freeName returns name, or name with a time suffix before the extension if
+// sub already holds a file of that name.
+func (f *Folder) freeName(sub, name string, now time.Time) string {
+	if _, err := os.Lstat(f.Path(sub, name)); errors.Is(err, fs.ErrNotExist) {
+		return name
+	}
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for i := 0; ; i++ {
+		cand := base + "." + now.UTC().Format("20060102T150405")
+		if i > 0 {
+			cand += "-" + strconv.Itoa(i)
+		}
+		cand += ext
+		if _, err := os.Lstat(f.Path(sub, cand)); errors.Is(err, fs.ErrNotExist) {
+			return cand
+		}
+	}
+}
+
+// ResultHeader is the header row of a result file.
+var ResultHeader = []string{"line", "order_id", "action", "status", "invoice_number", "invoice_date", "random_number", "message"}
+
+// ResultRow is one document's outcome in a result file.
+type ResultRow struct {
+	Line          int
+	OrderID       string
+	Action        string
+	Status        string // accepted, duplicate, rejected
+	InvoiceNumber string
+	InvoiceDate   string // yyyyMMdd as in the ledger; written as YYYY-MM-DD
+	RandomNumber  string
+	Message       string
+}
+
+// ResultName returns the result file name of the CSV file name.
+func ResultName(name string) string { return name + ".result.csv" }
+
+// WriteResult writes out/NAME.result.csv atomically: UTF-8, a header row,
+// then one row per document in line order.
+func (f *Folder) WriteResult(name string, rows []ResultRow) error {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	_ = w.Write(ResultHeader)
+	for _, r := range rows {
+		_ = w.Write([]string{strconv.Itoa(r.Line), r.OrderID, r.Action, r.Status, r.InvoiceNumber,
+			isoDate(r.InvoiceDate), r.RandomNumber, r.Message})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("result for %s: %w", name, err)
+	}
+	if err := atomicfile.Write(filepath.Join(f.dir, "out"), ResultName(name), b.Bytes()); err != nil {
+		return fmt.Errorf("result for %s: %w", name, err)
+	}
+	return nil
+}
+
+func isoDate(d string) string {
+	if len(d) != 8 {
+		return d
+	}
+	return d[:4] + "-" + d[4:6] + "-" + d[6:]
+}
