@@ -1,0 +1,175 @@
+package daemon
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/template"
+
+	"github.com/turnkeyd/turnkeyd/mig"
+	"github.com/turnkeyd/turnkeyd/spool"
+	"github.com/turnkeyd/turnkeyd/turnkey"
+)
+
+// configTemplate is the file `turnkeyd init` writes: every key, with what it
+// means and its default. TestConfigTemplateHasEveryKey keeps it complete.
+const configTemplate = `# turnkeyd configuration. Every key is shown with its default.
+# Relative paths are relative to this file's folder.
+# ${NAME} and ${NAME:-default} are replaced from the environment; $$ is a "$".
+
+# Time zone of invoice dates and times, deadlines and schedules.
+timezone: {{.Timezone}}
+
+mig:
+  # MIG version written to Turnkey: 4.1 (F/G messages; the only version the
+  # platform accepts since 2026-01-01) or 3.1 (C/D/A messages).
+  version: "{{.MIG.Version}}"
+
+seller:
+  # The default seller (統一編號 and name) of CSV rows whose seller_ban is blank.
+  ban: "{{.Seller.BAN}}"
+  name: "{{.Seller.Name}}"
+
+ledger:
+  # The SQLite ledger: tracks, numbers, documents and their history.
+  # Back it up; everything turnkeyd writes can be re-derived from it.
+  path: {{.Ledger.Path}}
+
+spool:
+  # The ERP's drop folder. Write NAME.csv.tmp, then rename it to NAME.csv in
+  # in/; answers appear in out/ (see docs/csv.md).
+  dir: {{.Spool.Dir}}
+  # How often in/ is rescanned in case a file-system event was missed.
+  rescan: {{.Spool.Rescan}}
+  # Encoding of the CSV files: auto (UTF-8 if the file is valid UTF-8 or has
+  # a BOM, else Big5), utf-8 or big5.
+  encoding: {{.Spool.Encoding}}
+
+turnkey:
+  # Turnkey's work folder, the one holding UpCast/.
+  dir: {{.Turnkey.Dir}}
+  # Upload folders that differ from Turnkey's defaults, per message type,
+  # relative to turnkey.dir or absolute. Turnkey's TASK_CONFIG table has the
+  # real ones. Defaults: UpCast/B2SSTORAGE/<MSG>/SRC for 4.1,
+  # UpCast/B2CSTORAGE/<MSG>/SRC for 3.1 and E0402, UpCast/B2BSTORAGE/A0401/SRC.
+  upload: {}
+  #   E0402: UpCast/B2PMESSAGE/E0402/SRC
+
+http:
+  # Where /metrics, /healthz and /readyz are served; empty turns HTTP off.
+  listen: "{{.HTTP.Listen}}"
+
+log:
+  # debug, info, warn or error.
+  level: {{.Log.Level}}
+  # text or json.
+  format: {{.Log.Format}}
+`
+
+// Sandbox is the seller of the embedded default (`make run`): a MOF test
+// number, not a real business.
+var Sandbox = SellerConfig{BAN: "04595252", Name: "turnkeyd 沙盒商店"}
+
+// InitOptions says what `turnkeyd init` writes.
+type InitOptions struct {
+	Dir    string       // the folder of the configuration and, by default, of the data
+	Seller SellerConfig // the default seller; empty leaves seller.ban to fill in
+	Force  bool         // overwrite an existing turnkeyd.yaml
+}
+
+// Init writes Dir/turnkeyd.yaml and creates the folder tree it names: the
+// spool folders and, when turnkey.dir is inside Dir (a sandbox without the
+// real Turnkey), Turnkey's upload folders. It returns the config path.
+func Init(opt InitOptions) (string, error) {
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return "", fmt.Errorf("init: %w", err)
+	}
+	path := filepath.Join(opt.Dir, "turnkeyd.yaml")
+	if _, err := os.Stat(path); err == nil && !opt.Force {
+		return "", fmt.Errorf("init: %s exists; keep it, or pass -force to overwrite it", path)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("init: %w", err)
+	}
+	cfg := DefaultConfig()
+	cfg.Seller = opt.Seller
+	text, err := RenderConfig(cfg)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, text, 0o644); err != nil {
+		return "", fmt.Errorf("init: %w", err)
+	}
+	loaded, err := ParseConfig(text, path)
+	if err != nil {
+		return "", err
+	}
+	return path, loaded.CreateFolders()
+}
+
+// RenderConfig returns the configuration file text for cfg.
+func RenderConfig(cfg Config) ([]byte, error) {
+	t, err := template.New("config").Parse(configTemplate)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, cfg); err != nil {
+		return nil, fmt.Errorf("render config: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// CreateFolders creates the spool folders, the ledger's folder and, for a
+// sandbox (turnkey.dir inside the configuration's folder), Turnkey's upload
+// folders. A real Turnkey's folders are Turnkey's to create.
+func (c *Config) CreateFolders() error {
+	dirs := []string{filepath.Dir(c.Path(c.Ledger.Path))}
+	for _, sub := range spool.Folders {
+		dirs = append(dirs, filepath.Join(c.Path(c.Spool.Dir), sub))
+	}
+	if c.SandboxTurnkey() {
+		for _, h := range c.UploadHeads() {
+			dirs = append(dirs, c.UploadDir(h))
+		}
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("create %s: %w", d, err)
+		}
+	}
+	return nil
+}
+
+// SandboxTurnkey reports whether turnkey.dir lies inside the configuration's
+// folder, i.e. is not a real Turnkey installation.
+func (c *Config) SandboxTurnkey() bool {
+	rel, err := filepath.Rel(c.base, c.Path(c.Turnkey.Dir))
+	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (len(rel) < 3 || rel[:3] != "../")
+}
+
+// UploadHeads lists the messages turnkeyd writes in the configured version.
+func (c *Config) UploadHeads() []mig.Head {
+	v := mig.Version(c.MIG.Version)
+	var hs []mig.Head
+	for _, t := range turnkey.UploadMessages {
+		h := mig.Head{Type: t, Version: v}
+		if h.Supported() {
+			hs = append(hs, h)
+		}
+	}
+	return hs
+}
+
+// UploadDir returns the absolute upload folder of h.
+func (c *Config) UploadDir(h mig.Head) string {
+	dir := c.Turnkey.Upload[string(h.Type)]
+	if dir == "" {
+		dir = turnkey.DefaultUploadDir(h)
+	}
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	return filepath.Join(c.Path(c.Turnkey.Dir), dir)
+}
