@@ -12,16 +12,11 @@ import (
 // official MOF XSDs run through xmllint.
 const oraclePath = "../../shared/bin/mig-oracle"
 
-// runOracle validates the files or folders with mig-oracle, skipping the
-// test when the oracle or xmllint is not installed.
+// runOracle validates the files or folders with mig-oracle (see
+// requireOracle for when a missing oracle skips or fails).
 func runOracle(t testing.TB, paths ...string) {
 	t.Helper()
-	if _, err := os.Stat(oraclePath); err != nil {
-		t.Skipf("skipping the official-schema check: %s not found (it lives in ../shared beside the project)", oraclePath)
-	}
-	if _, err := exec.LookPath("xmllint"); err != nil {
-		t.Skip("skipping the official-schema check: xmllint not installed (apt-get install -y libxml2-utils)")
-	}
+	requireOracle(t)
 	out, err := exec.Command(oraclePath, append([]string{"-q"}, paths...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("mig-oracle: %v\n%s", err, out)

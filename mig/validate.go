@@ -1,0 +1,149 @@
+package mig
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/turnkeyd/turnkeyd/mig/xsd"
+	"github.com/turnkeyd/turnkeyd/schemas"
+)
+
+// Validator checks MIG documents in two stages: the schema stage, against
+// turnkeyd's own XSDs (package schemas) with the pure-Go validator of
+// package xsd, and the business rules (Rules). It is what the daemon runs
+// before a file may reach Turnkey and what `turnkeyd check` runs on files.
+// A Validator is safe for concurrent use.
+type Validator struct {
+	schemas map[Head]*xsd.Schema
+	rules   *Rules
+}
+
+// NewValidator compiles every embedded schema; rules nil means DefaultRules.
+func NewValidator(rules *Rules) (*Validator, error) {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	v := &Validator{schemas: map[Head]*xsd.Schema{}, rules: rules}
+	for _, m := range schemas.Messages() {
+		h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
+		s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
+		if err != nil {
+			return nil, fmt.Errorf("compile the %s schema: %w", h, err)
+		}
+		if ns := s.TargetNamespace(); ns != h.Namespace() {
+			return nil, fmt.Errorf("the %s schema has namespace %q, want %q", h, ns, h.Namespace())
+		}
+		v.schemas[h] = s
+	}
+	return v, nil
+}
+
+var defaultValidator = sync.OnceValues(func() (*Validator, error) { return NewValidator(nil) })
+
+// DefaultValidator returns a shared Validator with the default rules,
+// compiling the schemas on first use.
+func DefaultValidator() (*Validator, error) { return defaultValidator() }
+
+// Rules returns the business rules v applies.
+func (v *Validator) Rules() *Rules { return v.rules }
+
+// Render renders d and checks it: the rendered tree against the schema of
+// d's Head, then d against the business rules. It returns the bytes to
+// write when there is no violation, and nil bytes with every violation
+// otherwise (fail closed). The error is for documents that cannot be
+// rendered at all (see Render).
+func (v *Validator) Render(d Document) ([]byte, []Violation, error) {
+	h := d.Header()
+	s := v.schemas[h]
+	if s == nil {
+		return nil, nil, fmt.Errorf("render %s: turnkeyd has no schema for %s", h, h)
+	}
+	b := treeBuilders.Get().(*treeBuilder)
+	defer treeBuilders.Put(b)
+	doc, err := tree(b, d)
+	if err != nil {
+		return nil, nil, err
+	}
+	violations := schemaViolations(s.Validate(doc.Root()))
+	violations = append(violations, v.rules.Check(d)...)
+	if len(violations) > 0 {
+		return nil, violations, nil
+	}
+	b.out = appendTree(b.out[:0], doc)
+	out := bytes.Clone(b.out)
+	if cap(b.out) > 1<<20 {
+		b.out = nil
+	}
+	return out, nil, nil
+}
+
+// Check validates a MIG message read from a file. The error reports data
+// that is not a MIG message turnkeyd has a schema for (not XML, another
+// encoding than UTF-8, an envelope, an unknown namespace or version); the
+// Head is known whenever the error is nil. The business rules run when the
+// document can be read into the model; when it cannot (a decimal that is
+// not a decimal), the schema stage has already said why.
+func (v *Validator) Check(data []byte) (Head, []Violation, error) {
+	doc, err := readXML(data)
+	if err != nil {
+		return Head{}, nil, err
+	}
+	root, err := singleRoot(doc)
+	if err != nil {
+		return Head{}, nil, err
+	}
+	if root.Tag == "InvoiceEnvelope" {
+		return Head{}, nil, fmt.Errorf("the root is an InvoiceEnvelope (a Turnkey envelope of several messages), not one MIG message")
+	}
+	h, err := HeadOf(root.NamespaceURI())
+	if err != nil {
+		return Head{}, nil, err
+	}
+	s := v.schemas[h]
+	if s == nil {
+		return h, nil, fmt.Errorf("turnkeyd has no schema for %s (it validates %s)", h, v.supported())
+	}
+	violations := schemaViolations(s.Validate(root))
+	if d, err := ParseTree(doc); err == nil {
+		violations = append(violations, v.rules.Check(d)...)
+	} else if len(violations) == 0 {
+		// The schema passed but the model could not be read: report it
+		// rather than call the file valid.
+		violations = append(violations, Violation{Code: "PARSE", Reason: err.Error()})
+	}
+	return h, violations, nil
+}
+
+func (v *Validator) supported() string {
+	var list []string
+	for _, m := range schemas.Messages() {
+		list = append(list, m[0]+" "+m[1])
+	}
+	return strings.Join(list, ", ")
+}
+
+// schemaViolations turns schema errors into violations with XSD_ codes, e.g.
+// rule "maxLength" → XSD_MAX_LENGTH.
+func schemaViolations(errs []xsd.Error) []Violation {
+	if len(errs) == 0 {
+		return nil
+	}
+	out := make([]Violation, len(errs))
+	for i, e := range errs {
+		out[i] = Violation{Code: "XSD_" + upperSnake(e.Rule), Path: e.Path, Value: e.Value, Reason: e.Message}
+	}
+	return out
+}
+
+func upperSnake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteString(strings.ToUpper(string(r)))
+	}
+	return b.String()
+}
