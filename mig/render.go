@@ -297,21 +297,19 @@ const partyElements = 10
 
 // xmlText reports whether s is UTF-8 made only of characters XML 1.0 allows.
 func xmlText(s string) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
+	// Valid UTF-8 cannot hold surrogates; what remains to refuse are the
+	// C0 controls other than tab, newline and carriage return, and the two
+	// non-characters U+FFFE and U+FFFF. A byte scan is enough for that.
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
 			return false
-		case r == '\t' || r == '\n' || r == '\r':
-		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF):
 			return false
 		}
-		i += size
 	}
 	return true
 }

@@ -86,6 +86,9 @@ func appendTag(dst []byte, space, tag string) []byte {
 // by default (&, <, >, ' and "); a character XML cannot carry becomes
 // U+FFFD.
 func appendText(dst []byte, s string, attr bool) []byte {
+	if !attr && xmlText(s) {
+		return appendValidText(dst, s)
+	}
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -119,6 +122,31 @@ func appendText(dst []byte, s string, attr bool) []byte {
 		dst = append(dst, s[last:i-width]...)
 		dst = append(dst, esc...)
 		last = i
+	}
+	return append(dst, s[last:]...)
+}
+
+// appendValidText escapes text xmlText accepts: only the ASCII characters &,
+// <, > and carriage return need a reference, so no rune is decoded.
+func appendValidText(dst []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			continue
+		}
+		dst = append(dst, s[last:i]...)
+		dst = append(dst, esc...)
+		last = i + 1
 	}
 	return append(dst, s[last:]...)
 }
