@@ -1,0 +1,194 @@
+package spool
+
+// ReadCSV: CSV v1 files (docs/csv.md) into document Requests. The file
+// layer (encoding, quoting, header, field counts) is here and in
+// csv_*.go; building documents from rows is in build*.go.
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/turnkeyd/turnkeyd/mig"
+)
+
+// ReadOptions says how to read a CSV v1 file and what to build.
+type ReadOptions struct {
+	// Encoding is auto (or ""), utf-8 or big5; see docs/csv.md.
+	Encoding string
+	// DefaultSeller is the seller of documents whose seller_ban is blank
+	// (Identifier and Name, and whatever else its invoices should carry).
+	DefaultSeller mig.Party
+	// Version is the MIG version to build: mig.V41 (or "") or mig.V31.
+	Version mig.Version
+	// Now, when not zero, stamps the blank dates and times of the built
+	// documents (Request.Stamp). Zero leaves them blank for the caller.
+	Now time.Time
+	// Location is the time zone of Now's calendar day (Asia/Taipei); nil
+	// keeps Now's own.
+	Location *time.Location
+}
+
+// MaxFileSize is the largest CSV file ReadCSV reads.
+const MaxFileSize = 256 << 20
+
+// FileError is a CSV file that cannot be read as CSV v1 at all; no document
+// of it is built.
+type FileError struct {
+	File         string
+	Line, Column int // 1-based; Column counts characters of the line
+	Msg          string
+}
+
+// Error returns "orders.csv:3:17: what is wrong: what to do".
+func (e *FileError) Error() string {
+	if e.File == "" {
+		return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// ReadCSV reads one CSV v1 file. A FileError (errors.As) means the file as
+// a whole is unreadable; otherwise every document comes back as a Request,
+// in file order, each either built or rejected. Other errors are the
+// reader's or the options'.
+func ReadCSV(r io.Reader, name string, opt ReadOptions) ([]Request, error) {
+	enc, err := normalEncoding(opt.Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	switch opt.Version {
+	case "":
+		opt.Version = mig.V41
+	case mig.V41, mig.V31:
+	default:
+		return nil, fmt.Errorf("read %s: MIG version %q: turnkeyd builds 4.1 or 3.1", name, opt.Version)
+	}
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	reqs, ferr := readCSV(data, enc, opt)
+	if ferr != nil {
+		ferr.File = name
+		return nil, ferr
+	}
+	return reqs, nil
+}
+
+func readCSV(data []byte, enc string, opt ReadOptions) ([]Request, *FileError) {
+	if len(data) > MaxFileSize {
+		return nil, &FileError{Line: 1, Column: 1, Msg: fmt.Sprintf("the file is larger than %d MiB: split it into several files", MaxFileSize>>20)}
+	}
+	text, enc, ferr := decode(data, enc)
+	if ferr != nil {
+		return nil, ferr
+	}
+	if i := strings.IndexByte(text, 0); i >= 0 {
+		line, col := positionOf(text, i)
+		return nil, &FileError{Line: line, Column: col,
+			Msg: "the file holds a NUL byte: it is binary, or UTF-16 without a byte-order mark; export the data as CSV in UTF-8 or Big5"}
+	}
+	rows, ferr := readRows(text, enc)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return buildRequests(rows, opt), nil
+}
+
+// positionOf returns the line and character column of byte offset i.
+func positionOf(text string, i int) (line, col int) {
+	s := newScanner(text)
+	for s.pos < i {
+		s.next()
+	}
+	return s.line, s.col
+}
+
+// row is one non-blank record after the header: trimmed values by column.
+type row struct {
+	line, endLine int
+	vals          [numColumns]string
+	problem       *Rejection // a value that cannot be used at all (encoding, unnamed column)
+}
+
+func (r *row) val(c column) string { return r.vals[c] }
+
+// readRows reads the header and the rows after it.
+func readRows(text, enc string) ([]*row, *FileError) {
+	s := newScanner(text)
+	var h *header
+	var rows []*row
+	for {
+		rec, ok, ferr := s.record()
+		switch {
+		case ferr != nil:
+			return nil, ferr
+		case !ok && h == nil:
+			return nil, &FileError{Line: max(s.line, 1), Column: 1,
+				Msg: "the file has no header row: its first non-blank line must name the columns (order_id, item_description, …; see docs/csv.md)"}
+		case !ok:
+			return rows, nil
+		case rec.blank():
+			continue
+		case h == nil:
+			if h, ferr = parseHeader(rec); ferr != nil {
+				return nil, ferr
+			}
+			continue
+		}
+		if ferr := checkFieldCount(rec, len(h.names)); ferr != nil {
+			return nil, ferr
+		}
+		rows = append(rows, newRow(rec, h, enc))
+	}
+}
+
+func checkFieldCount(rec record, want int) *FileError {
+	got := len(rec.fields)
+	if got == want {
+		return nil
+	}
+	e := &FileError{Line: rec.endLine, Column: rec.endCol}
+	if got > want {
+		extra := rec.fields[want]
+		e.Line, e.Column = extra.line, extra.col
+	}
+	e.Msg = fmt.Sprintf("this row has %d fields but the header has %d: quote values that hold a comma (\"1,5\"), and give every row one value per header column", got, want)
+	if rec.line != e.Line {
+		e.Msg = fmt.Sprintf("the row that starts on line %d has %d fields but the header has %d: quote values that hold a comma (\"1,5\"), and give every row one value per header column", rec.line, got, want)
+	}
+	return e
+}
+
+func newRow(rec record, h *header, enc string) *row {
+	r := &row{line: rec.line, endLine: rec.endLine}
+	for i, f := range rec.fields {
+		name := h.names[i]
+		if r.problem == nil {
+			if why := badText(f.text, enc); why != "" {
+				r.problem = &Rejection{Code: "CSV_ENCODING", Column: name, Line: f.line, Value: f.text,
+					Msg: fmt.Sprintf("%s at %d:%d: %s", valueName(name, i), f.line, f.col, why)}
+			}
+		}
+		v := strings.TrimSpace(f.text)
+		if name == "" {
+			if v != "" && r.problem == nil {
+				r.problem = &Rejection{Code: "CSV_FORMAT", Line: f.line, Value: v,
+					Msg: fmt.Sprintf("field %d at %d:%d has a value but its column has no name in the header: name the column or empty the value", i+1, f.line, f.col)}
+			}
+			continue
+		}
+		c := columnNamed(name)
+		r.vals[c] = v
+	}
+	return r
+}
+
+func valueName(name string, i int) string {
+	if name == "" {
+		return fmt.Sprintf("field %d", i+1)
+	}
+	return name
+}
