@@ -59,6 +59,7 @@ type LedgerConfig struct {
 type SpoolConfig struct {
 	Dir      string        `yaml:"dir"`
 	Rescan   time.Duration `yaml:"rescan"`
+	Settle   time.Duration `yaml:"settle"`
 	Encoding string        `yaml:"encoding"`
 }
 
@@ -86,7 +87,7 @@ func DefaultConfig() Config {
 		Timezone: "Asia/Taipei",
 		MIG:      MIGConfig{Version: string(mig.V41)},
 		Ledger:   LedgerConfig{Path: "ledger.db"},
-		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Encoding: "auto"},
+		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto"},
 		Turnkey:  TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:9464"},
 		Log:      LogConfig{Level: "info", Format: "text"},
@@ -240,6 +241,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Spool.Rescan < time.Second {
 		bad("spool.rescan", "%s is too short: at least 1s (fsnotify picks files up at once; the rescan is the safety net)", c.Spool.Rescan)
+	}
+	if c.Spool.Settle < 0 || c.Spool.Settle > time.Minute {
+		bad("spool.settle", "%s is out of range: 0 to 1m", c.Spool.Settle)
 	}
 	if !slices.Contains([]string{"auto", "utf-8", "big5"}, c.Spool.Encoding) {
 		bad("spool.encoding", "%q is not one of auto, utf-8, big5", c.Spool.Encoding)

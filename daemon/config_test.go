@@ -11,7 +11,7 @@ import (
 
 func TestConfigTemplateRoundTripsToDefaults(t *testing.T) {
 	want := DefaultConfig()
-	want.Seller = Sandbox
+	want.Seller = SandboxSeller
 	text, err := RenderConfig(want)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +115,7 @@ func TestLoadConfigMissingFileSaysWhatToDo(t *testing.T) {
 
 func TestInitCreatesConfigAndFolders(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "var")
-	path, err := Init(InitOptions{Dir: dir, Seller: Sandbox})
+	path, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestInitCreatesConfigAndFolders(t *testing.T) {
 	if got := cfg.Path(cfg.Ledger.Path); got != filepath.Join(dir, "ledger.db") {
 		t.Errorf("ledger path %s, want it beside the config", got)
 	}
-	if _, err := Init(InitOptions{Dir: dir, Seller: Sandbox}); err == nil || !strings.Contains(err.Error(), "-force") {
+	if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller}); err == nil || !strings.Contains(err.Error(), "-force") {
 		t.Errorf("second init = %v, want a refusal mentioning -force", err)
 	}
 }

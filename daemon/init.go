@@ -43,6 +43,9 @@ spool:
   dir: {{.Spool.Dir}}
   # How often in/ is rescanned in case a file-system event was missed.
   rescan: {{.Spool.Rescan}}
+  # A file changed less than this long ago is left until it stops changing,
+  # for writers that copy into in/ instead of renaming (0 turns this off).
+  settle: {{.Spool.Settle}}
   # Encoding of the CSV files: auto (UTF-8 if the file is valid UTF-8 or has
   # a BOM, else Big5), utf-8 or big5.
   encoding: {{.Spool.Encoding}}
@@ -68,9 +71,9 @@ log:
   format: {{.Log.Format}}
 `
 
-// Sandbox is the seller of the embedded default (`make run`): a MOF test
+// SandboxSeller is the seller of the embedded default (`make run`): a MOF test
 // number, not a real business.
-var Sandbox = SellerConfig{BAN: "04595252", Name: "turnkeyd 沙盒商店"}
+var SandboxSeller = SellerConfig{BAN: "04595252", Name: "turnkeyd 沙盒商店"}
 
 // InitOptions says what `turnkeyd init` writes.
 type InitOptions struct {

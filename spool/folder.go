@@ -83,6 +83,24 @@ func (f *Folder) list(sub string) ([]string, error) {
 	return names, nil
 }
 
+// Unsettled reports how much longer in/name must stay unchanged before it
+// is claimed: 0 when its last change is at least settle before now. A
+// writer that renames a finished file into in/ is never held up for long;
+// one that copies into place is waited for.
+func (f *Folder) Unsettled(name string, settle time.Duration, now time.Time) (time.Duration, error) {
+	if settle <= 0 {
+		return 0, nil
+	}
+	st, err := os.Stat(f.Path("in", name))
+	if err != nil {
+		return 0, err
+	}
+	if age := now.Sub(st.ModTime()); age < settle {
+		return settle - max(age, 0), nil
+	}
+	return 0, nil
+}
+
 // ErrGone reports a file that left in/ before it could be claimed.
 var ErrGone = errors.New("file is no longer in in/")
 

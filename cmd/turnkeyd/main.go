@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/turnkeyd/turnkeyd/daemon"
 )
@@ -17,16 +18,25 @@ import (
 const usage = `turnkeyd: Taiwan e-invoices from the ERP's CSV files to MOF's Turnkey.
 
 Commands:
-  check [-q] FILE|DIR...   validate MIG XML files (schema and business rules)
-  init [-dir DIR]          write DIR/turnkeyd.yaml and create the folders
-  help                     this text
+  run [-config FILE]             run the daemon in the foreground
+  sandbox [-dir DIR]             run the daemon on the embedded default under DIR (./var):
+                                 SQLite ledger, local spool and Turnkey folders, sample tracks
+  init [-dir DIR]                write DIR/turnkeyd.yaml (every key, commented) and the folders
+  tracks import [-config FILE] FILE...
+                                 import track allocations: E0501 XML or the platform's CSV
+  tracks list [-config FILE]     tracks per seller and period: range, used, remaining, next
+  check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
+  help                           this text
 
-Run "turnkeyd COMMAND -h" for a command's flags.
+FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
 `
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal starts an orderly shutdown; after it, signals are no
+	// longer caught, so a second one ends the process at once.
+	context.AfterFunc(ctx, stop)
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -41,6 +51,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdCheck(args, stdout, stderr)
 	case "init":
 		return cmdInit(args, stdout, stderr)
+	case "run":
+		return cmdRun(ctx, args, stderr)
+	case "sandbox":
+		return cmdSandbox(ctx, args, stdout, stderr)
+	case "tracks":
+		return cmdTracks(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -84,7 +100,7 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	}
 	seller := daemon.SellerConfig{BAN: *ban, Name: *name}
 	if *sandbox {
-		seller = daemon.Sandbox
+		seller = daemon.SandboxSeller
 	}
 	path, err := daemon.Init(daemon.InitOptions{Dir: *dir, Seller: seller, Force: *force})
 	if err != nil {
@@ -94,6 +110,69 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "wrote %s\n", path)
 	if seller.BAN == "" {
 		fmt.Fprintf(stdout, "fill in seller.ban and seller.name before running the daemon\n")
+	}
+	return 0
+}
+
+// exitErr prints err and returns exit code 1.
+func exitErr(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "turnkeyd: %v\n", err)
+	return 1
+}
+
+func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := newFlags("run", "run [-config FILE]", stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := daemon.RunConfig(ctx, *config, stderr); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("sandbox", "sandbox [-dir DIR]", stderr)
+	dir := fs.String("dir", "var", "folder of the sandbox (created on first use)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	path, err := daemon.Sandbox(ctx, *dir, time.Now(), stdout)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if err := daemon.RunConfig(ctx, path, stderr); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdTracks(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "import" && args[0] != "list") {
+		fmt.Fprintln(stderr, "usage: turnkeyd tracks import [-config FILE] FILE... | turnkeyd tracks list [-config FILE]")
+		return 2
+	}
+	sub := args[0]
+	fs := newFlags("tracks "+sub, "tracks "+sub+" [-config FILE]"+map[string]string{"import": " FILE...", "list": ""}[sub], stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	cfg, err := daemon.LoadConfig(*config)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if sub == "list" {
+		err = daemon.ListTracks(ctx, cfg, stdout)
+	} else if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	} else {
+		err = daemon.ImportTracks(ctx, cfg, fs.Args(), stdout)
+	}
+	if err != nil {
+		return exitErr(stderr, err)
 	}
 	return 0
 }

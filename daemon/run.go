@@ -1,0 +1,161 @@
+package daemon
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/turnkeyd/turnkeyd/ledger"
+	"github.com/turnkeyd/turnkeyd/mig"
+	"github.com/turnkeyd/turnkeyd/spool"
+	"github.com/turnkeyd/turnkeyd/turnkey"
+)
+
+// Options are what a caller (the command line, a test) may change of a
+// daemon beyond its configuration.
+type Options struct {
+	Log    *slog.Logger
+	Now    func() time.Time // clock; time.Now when nil
+	Random io.Reader        // random numbers; crypto/rand when nil
+	// Rescan, when set, replaces the spool's rescan timer (tests step it).
+	Rescan <-chan time.Time
+	// Listening, when set, receives the HTTP address once it listens.
+	Listening chan<- string
+}
+
+// Daemon is turnkeyd running: its components and their shared state.
+type Daemon struct {
+	cfg      *Config
+	opt      Options
+	log      *slog.Logger
+	registry *prometheus.Registry
+	ledger   *ledger.Ledger
+	intake   *Intake
+	watcher  *spool.Watcher
+	target   turnkey.Target
+}
+
+// New builds the daemon: it opens the ledger and checks the folders, but
+// starts nothing; Run does.
+func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Random == nil {
+		opt.Random = rand.Reader
+	}
+	d := &Daemon{cfg: cfg, opt: opt, log: opt.Log, registry: prometheus.NewRegistry()}
+	validator, err := mig.DefaultValidator()
+	if err != nil {
+		return nil, err
+	}
+	folder := spool.NewFolder(cfg.Path(cfg.Spool.Dir))
+	if err := folder.Ensure(); err != nil {
+		return nil, err
+	}
+	local := turnkey.NewLocalTarget(cfg.Path(cfg.Turnkey.Dir))
+	if err := local.Ready(ctx); err != nil {
+		return nil, err
+	}
+	d.target = turnkey.Instrument(local, "local", d.registry)
+	d.ledger, err = ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), opt.Log.With("component", "ledger"), ledger.WithClock(opt.Now))
+	if err != nil {
+		return nil, err
+	}
+	if err := d.ledger.UpsertSeller(ctx, cfg.Seller.BAN, cfg.Seller.Name); err != nil {
+		d.ledger.Close()
+		return nil, err
+	}
+	loc := cfg.Location()
+	spoolLog := opt.Log.With("component", "spool")
+	d.intake = &Intake{
+		folder: folder, ledger: d.ledger, target: d.target, validator: validator,
+		docs:    &documentBuilder{validator: validator, uploadDir: cfg.UploadDir, random: opt.Random, log: spoolLog},
+		metrics: newIntakeMetrics(d.registry, folder), log: spoolLog, now: opt.Now, ready: make(chan struct{}),
+		settle: cfg.Spool.Settle,
+		readOpt: spool.ReadOptions{Encoding: cfg.Spool.Encoding, Version: mig.Version(cfg.MIG.Version), Location: loc,
+			DefaultSeller: mig.Party{Identifier: cfg.Seller.BAN, Name: cfg.Seller.Name}},
+	}
+	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
+	registerLedgerMetrics(d.registry, d.ledger, opt.Log)
+	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return d, nil
+}
+
+// Run runs every component until ctx ends, then shuts down in order: stop
+// taking files, let the file in progress finish (within drainGrace), then
+// stop HTTP, then close the ledger.
+func (d *Daemon) Run(ctx context.Context) error {
+	defer d.ledger.Close()
+	var srv *http.Server
+	if d.cfg.HTTP.Listen != "" {
+		ln, err := net.Listen("tcp", d.cfg.HTTP.Listen)
+		if err != nil {
+			return fmt.Errorf("http.listen %s: %w", d.cfg.HTTP.Listen, err)
+		}
+		if d.opt.Listening != nil {
+			d.opt.Listening <- ln.Addr().String()
+		}
+		srv = &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				d.log.Error("http server stopped", "err", err)
+			}
+		}()
+		d.log.Info("serving metrics and health", "addr", ln.Addr().String())
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	wake := make(chan struct{}, 1)
+	g.Go(func() error { return d.watcher.Run(gctx, wake) })
+	g.Go(func() error { return d.intake.Run(gctx, wake) })
+	d.log.Info("turnkeyd running", "spool", d.cfg.Path(d.cfg.Spool.Dir), "turnkey", d.cfg.Path(d.cfg.Turnkey.Dir),
+		"ledger", d.ledger.Path(), "mig", d.cfg.MIG.Version, "seller", d.cfg.Seller.BAN)
+	err := g.Wait()
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}
+	d.log.Info("turnkeyd stopped")
+	return err
+}
+
+// RunConfig loads the configuration at path and runs the daemon until ctx
+// ends: `turnkeyd run`.
+func RunConfig(ctx context.Context, path string, stderr io.Writer) error {
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	log := NewLogger(cfg.Log, stderr)
+	d, err := New(ctx, cfg, Options{Log: log})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "turnkeyd: drop CSV files into %s (write NAME.csv.tmp, then rename it to NAME.csv); answers appear in %s\n",
+		d.intake.folder.Path("in", ""), d.intake.folder.Path("out", ""))
+	return d.Run(ctx)
+}
+
+// NewLogger returns the daemon's logger as configured.
+func NewLogger(c LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
