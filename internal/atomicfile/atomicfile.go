@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 )
 
@@ -29,11 +30,17 @@ func Write(dir, name string, data []byte) error {
 	return WriteAll(dir, []File{{Dir: dir, Name: name, Data: data}})
 }
 
+// writers is how many files WriteAll writes and fsyncs at once: fsyncs of
+// different files overlap in the device's queue, which is where the time
+// of a durable handoff goes.
+var writers = 8 // a variable so the benchmarks can compare with 1
+
 // WriteAll writes files atomically and durably, staged in staging (a folder
 // on the same file system as every destination): each file is written and
-// fsynced, then renamed into place, then each destination folder and the
-// staging folder are fsynced once. On error, files already renamed stay
-// (each is complete); the rest are removed from staging.
+// fsynced (several at once), then renamed into place in order, then each
+// destination folder and the staging folder are fsynced once. On error,
+// files already renamed stay (each is complete); the rest are removed from
+// staging.
 func WriteAll(staging string, files []File) error {
 	if len(files) == 0 {
 		return nil
@@ -49,12 +56,8 @@ func WriteAll(staging string, files []File) error {
 			}
 		}
 	}()
-	for i, f := range files {
-		tmp := filepath.Join(staging, "."+f.Name+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(seq.Add(1), 10)+".tmp")
-		if err := writeSynced(tmp, f.Data); err != nil {
-			return fmt.Errorf("write %s: %w", filepath.Join(f.Dir, f.Name), err)
-		}
-		temps[i] = tmp
+	if err := writeTemps(staging, files, temps); err != nil {
+		return err
 	}
 	dirs := map[string]bool{staging: true}
 	for i, f := range files {
@@ -70,6 +73,36 @@ func WriteAll(staging string, files []File) error {
 		}
 	}
 	return nil
+}
+
+// writeTemps writes every file to its temporary name in staging, with up
+// to writers at once; temps[i] is set for each file written.
+func writeTemps(staging string, files []File, temps []string) error {
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(writers, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f := files[i]
+				tmp := filepath.Join(staging, "."+f.Name+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(seq.Add(1), 10)+".tmp")
+				if err := writeSynced(tmp, f.Data); err != nil {
+					os.Remove(tmp)
+					errs[i] = fmt.Errorf("write %s: %w", filepath.Join(f.Dir, f.Name), err)
+					continue
+				}
+				temps[i] = tmp
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 func writeSynced(path string, data []byte) error {
