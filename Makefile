@@ -35,6 +35,12 @@ fuzz:
 			cat $$log; rm -f $$log; exit 1; fi; rm -f $$log; \
 	done
 
+# The README's first command: the daemon on the embedded default under ./var
+# (created on first use: SQLite ledger, local spool and Turnkey folders,
+# sample tracks).
+run: build
+	./$(BIN) sandbox -dir var
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./mig/...
 
