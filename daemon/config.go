@@ -66,8 +66,19 @@ type SpoolConfig struct {
 // TurnkeyConfig locates Turnkey's work folder and, where a site differs
 // from Turnkey's defaults, the upload folder of a message type.
 type TurnkeyConfig struct {
-	Dir    string            `yaml:"dir"`
-	Upload map[string]string `yaml:"upload"`
+	Dir     string            `yaml:"dir"`
+	Upload  map[string]string `yaml:"upload"`
+	Results ResultsConfig     `yaml:"results"`
+}
+
+// ResultsConfig locates what Turnkey's Unpack task leaves after a download
+// (<Unpack SRC_PATH>/BAK/<kind>/<d1>/<d2>/<file>), relative to turnkey.dir
+// or absolute.
+type ResultsConfig struct {
+	ProcessResult string `yaml:"process_result"`
+	SummaryResult string `yaml:"summary_result"`
+	E0501         string `yaml:"e0501"`
+	E0504         string `yaml:"e0504"`
 }
 
 // HTTPConfig is where /metrics, /healthz and /readyz are served.
@@ -88,7 +99,10 @@ func DefaultConfig() Config {
 		MIG:      MIGConfig{Version: string(mig.V41)},
 		Ledger:   LedgerConfig{Path: "ledger.db"},
 		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto"},
-		Turnkey:  TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}},
+		Turnkey: TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}, Results: ResultsConfig{
+			ProcessResult: "Unpack/BAK/ProcessResult", SummaryResult: "Unpack/BAK/SummaryResult",
+			E0501: "Unpack/BAK/E0501", E0504: "Unpack/BAK/E0504",
+		}},
 		HTTP:     HTTPConfig{Listen: "127.0.0.1:9464"},
 		Log:      LogConfig{Level: "info", Format: "text"},
 	}
@@ -234,7 +248,9 @@ func (c *Config) Validate() error {
 	if n := len([]rune(c.Seller.Name)); n < 1 || n > 60 {
 		bad("seller.name", "must be 1 to 60 characters (it is the Seller/Name of every invoice), has %d", n)
 	}
-	for key, v := range map[string]string{"ledger.path": c.Ledger.Path, "spool.dir": c.Spool.Dir, "turnkey.dir": c.Turnkey.Dir} {
+	for key, v := range map[string]string{"ledger.path": c.Ledger.Path, "spool.dir": c.Spool.Dir, "turnkey.dir": c.Turnkey.Dir,
+		"turnkey.results.process_result": c.Turnkey.Results.ProcessResult, "turnkey.results.summary_result": c.Turnkey.Results.SummaryResult,
+		"turnkey.results.e0501": c.Turnkey.Results.E0501, "turnkey.results.e0504": c.Turnkey.Results.E0504} {
 		if strings.TrimSpace(v) == "" {
 			bad(key, "is required")
 		}

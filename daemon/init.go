@@ -59,6 +59,14 @@ turnkey:
   # UpCast/B2CSTORAGE/<MSG>/SRC for 3.1 and E0402, UpCast/B2BSTORAGE/A0401/SRC.
   upload: {}
   #   E0402: UpCast/B2PMESSAGE/E0402/SRC
+  # Where Turnkey's Unpack task (B2B EXCHANGE) leaves downloads, relative to
+  # turnkey.dir or absolute: <Unpack SRC_PATH>/BAK/<kind>, holding <d1>/<d2>/
+  # sub-folders. Turnkey's TASK_CONFIG table has the real SRC_PATH.
+  results:
+    process_result: {{.Turnkey.Results.ProcessResult}}
+    summary_result: {{.Turnkey.Results.SummaryResult}}
+    e0501: {{.Turnkey.Results.E0501}}
+    e0504: {{.Turnkey.Results.E0504}}
 
 http:
   # Where /metrics, /healthz and /readyz are served; empty turns HTTP off.
@@ -175,4 +183,12 @@ func (c *Config) UploadDir(h mig.Head) string {
 		return dir
 	}
 	return filepath.Join(c.Path(c.Turnkey.Dir), dir)
+}
+
+// ResultDir resolves a turnkey.results folder against turnkey.dir.
+func (c *Config) ResultDir(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Path(c.Turnkey.Dir), p)
 }
