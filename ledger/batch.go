@@ -16,8 +16,9 @@ const batchSize = 64
 const (
 	insertDocuments = `INSERT INTO documents (id, intake_id, line, seller_ban, action, order_id, msg_type,
 		mig_version, invoice_type, invoice_number, allowance_number, invoice_date, random_number, buyer_ban,
-		state, file_name, target_dir, body, xml_sha256, created_at, updated_at) VALUES `
-	docRow        = `(?, %[1]d, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, '%[2]s', '%[2]s')`
+		state, file_name, target_dir, body, xml_sha256, waiting_for, result_code, result_message,
+		created_at, updated_at) VALUES `
+	docRow        = `(?, %[1]d, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '%[2]s', '%[2]s')`
 	insertNumbers = `INSERT INTO invoice_numbers (track_id, number, document_id, created_at) VALUES `
 	numberRow     = `(?, ?, ?, '%[2]s')`
 )
@@ -91,9 +92,13 @@ func (it *IntakeTx) writeDocs(docs []*Document) int {
 	}
 	args := it.batch.args[:0]
 	for _, d := range docs[:n] {
+		var waiting any
+		if d.WaitingFor != 0 {
+			waiting = d.WaitingFor
+		}
 		args = append(args, d.ID, d.Line, d.SellerBAN, d.Action, d.OrderID, d.MsgType, d.MIGVersion, d.InvoiceType,
-			d.InvoiceNumber, d.AllowanceNumber, d.InvoiceDate, d.RandomNumber, d.BuyerBAN, d.FileName, d.TargetDir,
-			d.Body, d.XMLSHA256)
+			d.InvoiceNumber, d.AllowanceNumber, d.InvoiceDate, d.RandomNumber, d.BuyerBAN, d.State, d.FileName, d.TargetDir,
+			d.Body, d.XMLSHA256, waiting, d.ResultCode, d.ResultMessage)
 	}
 	_, err := stmt.ExecContext(it.ctx, args...)
 	clear(args)

@@ -20,14 +20,15 @@ const (
 	ActionBlank         = "blank"
 )
 
-// States of a document. Only StateQueued is reached today; the others belong
-// to the Turnkey lifecycle and are already allowed by the schema.
+// States of a document on its way to the platform (the schema allows only
+// the changes queued → uploaded → accepted | rejected, queued → accepted |
+// rejected, waiting → queued | rejected).
 const (
-	StateQueued   = "queued"   // accepted; its XML is due or written to Turnkey's upload folder
-	StateUploaded = "uploaded" // Turnkey took the file
+	StateQueued   = "queued"   // accepted by turnkeyd; its XML is due or written to Turnkey's upload folder
+	StateUploaded = "uploaded" // Turnkey took the file (it is in BAK)
 	StateAccepted = "accepted" // the platform accepted it
-	StateRejected = "rejected" // Turnkey or the platform rejected it
-	StateWaiting  = "waiting"  // waiting for the platform's answer
+	StateRejected = "rejected" // Turnkey (ERR) or the platform refused it
+	StateWaiting  = "waiting"  // it follows a document the platform has not accepted yet; its XML waits
 )
 
 // States lists every document state.
@@ -63,13 +64,22 @@ type Document struct {
 	WrittenAt       time.Time // zero until the XML is durably in place
 	Body            []byte    // the document as JSON; the XML is re-rendered from it
 	XMLSHA256       string
+	WaitingFor      int64  // the predecessor a waiting document waits for (kept after its release)
+	ResultCode      string // Turnkey's or the platform's code; at intake, why the document waits
+	ResultMessage   string
+	Location        string // where Turnkey put the file: its BAK or ERR path
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+
+	// ReuseNumber, given to Accept for an issue, uses a number the seller
+	// already used: a re-issue after an accepted cancel, or an order sent
+	// again after the platform refused it. The lifecycle decides when.
+	ReuseNumber bool
 }
 
 const docColumns = `id, intake_id, line, seller_ban, action, order_id, msg_type, mig_version, invoice_type,
 	invoice_number, allowance_number, invoice_date, random_number, buyer_ban, state, file_name, target_dir,
-	written_at, body, xml_sha256, created_at, updated_at`
+	written_at, body, xml_sha256, coalesce(waiting_for, 0), result_code, result_message, location, created_at, updated_at`
 
 func scanDocument(row interface{ Scan(...any) error }) (*Document, error) {
 	var d Document
@@ -77,7 +87,8 @@ func scanDocument(row interface{ Scan(...any) error }) (*Document, error) {
 	var created, updated string
 	err := row.Scan(&d.ID, &d.IntakeID, &d.Line, &d.SellerBAN, &d.Action, &d.OrderID, &d.MsgType, &d.MIGVersion,
 		&d.InvoiceType, &d.InvoiceNumber, &d.AllowanceNumber, &d.InvoiceDate, &d.RandomNumber, &d.BuyerBAN,
-		&d.State, &d.FileName, &d.TargetDir, &written, &d.Body, &d.XMLSHA256, &created, &updated)
+		&d.State, &d.FileName, &d.TargetDir, &written, &d.Body, &d.XMLSHA256, &d.WaitingFor, &d.ResultCode,
+		&d.ResultMessage, &d.Location, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -135,10 +146,10 @@ func (l *Ledger) DocumentsByNumber(ctx context.Context, seller, number string) (
 
 // UnwrittenDocuments returns up to limit queued documents whose XML is not yet
 // durably in Turnkey's folder, oldest first: after a crash they are written
-// again from their Body.
+// again from their Body. Waiting documents are not due yet.
 func (l *Ledger) UnwrittenDocuments(ctx context.Context, limit int) ([]Document, error) {
 	return l.documents(ctx, "unwritten documents",
-		`WHERE written_at IS NULL ORDER BY id LIMIT ?`, limit)
+		`WHERE written_at IS NULL AND state = 'queued' ORDER BY id LIMIT ?`, limit)
 }
 
 // MarkWritten records, in one transaction, that the XML files of documents ids

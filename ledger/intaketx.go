@@ -53,7 +53,8 @@ type intakeStmts struct {
 }
 
 var intakeSQL = map[string]string{
-	"findDoc": `SELECT id FROM documents WHERE seller_ban = ? AND action = ? AND order_id = ?`,
+	"findDoc": `SELECT id, state FROM documents WHERE seller_ban = ? AND action = ? AND order_id = ?
+		ORDER BY id DESC LIMIT 1`,
 	"loadDoc": `SELECT ` + docColumns + ` FROM documents WHERE id = ?`,
 	"findIssue": `SELECT id FROM documents WHERE invoice_number = ? AND seller_ban = ? AND action = ?
 		ORDER BY id DESC LIMIT 1`,
@@ -195,7 +196,7 @@ func (it *IntakeTx) finish() error {
 // Intake returns the intake being recorded; its ID is valid inside fn.
 func (it *IntakeTx) Intake() Intake { return it.intake }
 
-// FindDocument returns the document of the seller with that action and order
+// FindDocument returns the latest document of the seller with that action and order
 // id, accepted by this or an earlier intake, or nil if there is none.
 func (it *IntakeTx) FindDocument(seller, action, orderID string) (*Document, error) {
 	if err := it.usable(); err != nil {
@@ -261,14 +262,15 @@ func (it *IntakeTx) FindByNumber(seller, action, number string) (*Document, erro
 // an empty Document when there is one.
 func (it *IntakeTx) lookup(key docKey, load bool) (*Document, error) {
 	var id int64
-	err := it.stmts.findDoc.QueryRowContext(it.ctx, key.seller, key.action, key.order).Scan(&id)
+	var state string
+	err := it.stmts.findDoc.QueryRowContext(it.ctx, key.seller, key.action, key.order).Scan(&id, &state)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, nil
 	case err != nil:
 		return nil, err
 	case !load:
-		return &Document{ID: id}, nil
+		return &Document{ID: id, State: state}, nil
 	}
 	return scanDocument(it.stmts.loadDoc.QueryRowContext(it.ctx, id))
 }
@@ -293,7 +295,11 @@ func (it *IntakeTx) Accept(d *Document) (int64, error) {
 		return 0, err
 	}
 	var claim *numberClaim
-	if d.Action == ActionIssue {
+	if d.Action == ActionIssue && d.ReuseNumber {
+		if err := it.checkReuse(d); err != nil {
+			return 0, fmt.Errorf("line %d %s: %w", d.Line, d.OrderID, err)
+		}
+	} else if d.Action == ActionIssue {
 		c, err := it.claim(d)
 		if err != nil {
 			return 0, fmt.Errorf("line %d %s: %w", d.Line, d.OrderID, err)
@@ -301,6 +307,9 @@ func (it *IntakeTx) Accept(d *Document) (int64, error) {
 		claim = c
 	}
 	d.ID, d.IntakeID, d.State = it.nextID, it.intake.ID, StateQueued
+	if d.WaitingFor != 0 {
+		d.State = StateWaiting
+	}
 	d.CreatedAt, d.UpdatedAt, d.WrittenAt = it.nowT, it.nowT, time.Time{}
 	it.nextID++
 	if claim != nil {
@@ -352,7 +361,7 @@ func (it *IntakeTx) checkDuplicate(d *Document) error {
 		if err != nil {
 			return it.fail(fmt.Errorf("line %d %s: %w", d.Line, d.OrderID, err))
 		}
-		dup = found != nil
+		dup = found != nil && found.State != StateRejected
 	}
 	if dup {
 		return fmt.Errorf("line %d %s: %w: %s %s of seller %s is already accepted", d.Line, d.OrderID, ErrDuplicate,

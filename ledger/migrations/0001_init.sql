@@ -92,10 +92,32 @@ CREATE TABLE documents (
     written_at       TEXT,
     body             BLOB    NOT NULL,
     xml_sha256       TEXT    NOT NULL DEFAULT '',
+    waiting_for      INTEGER REFERENCES documents (id), -- the predecessor a waiting document waits for
+    result_code      TEXT    NOT NULL DEFAULT '',       -- Turnkey's or the platform's code, or why it waits
+    result_message   TEXT    NOT NULL DEFAULT '',
+    location         TEXT    NOT NULL DEFAULT '',       -- where Turnkey put the file (BAK or ERR path)
     created_at       TEXT    NOT NULL,
     updated_at       TEXT    NOT NULL,
-    UNIQUE (seller_ban, action, order_id)
+    CHECK (state <> 'waiting' OR waiting_for IS NOT NULL)
 ) STRICT;
+
+-- An order is accepted once per seller and action; a rejected document does
+-- not count, so the ERP can send the corrected order again.
+CREATE UNIQUE INDEX documents_by_order ON documents (seller_ban, action, order_id) WHERE state <> 'rejected';
+CREATE INDEX documents_by_order_all ON documents (seller_ban, action, order_id, id);
+CREATE INDEX documents_waiting ON documents (waiting_for) WHERE waiting_for IS NOT NULL;
+
+-- The lifecycle of a document on its way to the platform. A waiting document
+-- is released (queued) or rejected with its predecessor; accepted and
+-- rejected are final.
+CREATE TRIGGER documents_state_change BEFORE UPDATE OF state ON documents
+WHEN OLD.state <> NEW.state AND NOT (
+       (OLD.state = 'queued'   AND NEW.state IN ('uploaded', 'accepted', 'rejected'))
+    OR (OLD.state = 'uploaded' AND NEW.state IN ('accepted', 'rejected'))
+    OR (OLD.state = 'waiting'  AND NEW.state IN ('queued', 'rejected')))
+BEGIN
+    SELECT RAISE(ABORT, 'document state change not allowed');
+END;
 
 CREATE INDEX documents_by_number ON documents (invoice_number);
 CREATE INDEX documents_by_allowance ON documents (allowance_number) WHERE allowance_number <> '';
@@ -182,6 +204,7 @@ CREATE TABLE events (
     from_state  TEXT    NOT NULL DEFAULT '',
     to_state    TEXT    NOT NULL DEFAULT '',
     cause       TEXT    NOT NULL DEFAULT '',
+    code        TEXT    NOT NULL DEFAULT '',
     detail      TEXT    NOT NULL DEFAULT ''
 ) STRICT;
 
@@ -205,10 +228,38 @@ END;
 -- events, the document row leads to its intake).
 CREATE TRIGGER documents_accepted AFTER INSERT ON documents
 BEGIN
-    INSERT INTO outcomes (intake_id, line, order_id, action, status, invoice_number, invoice_date, random_number)
+    INSERT INTO outcomes (intake_id, line, order_id, action, status, invoice_number, invoice_date, random_number, message)
     VALUES (NEW.intake_id, NEW.line, NEW.order_id, NEW.action, 'accepted', NEW.invoice_number, NEW.invoice_date,
-            NEW.random_number);
-    INSERT INTO events (at, document_id, kind, to_state, cause, detail)
-    VALUES (NEW.created_at, NEW.id, 'document', NEW.state, 'intake',
-            'file ' || (SELECT name FROM intake_files WHERE id = NEW.intake_id) || ' line ' || NEW.line);
+            NEW.random_number, NEW.result_message);
+    INSERT INTO events (at, document_id, kind, to_state, cause, code, detail)
+    VALUES (NEW.created_at, NEW.id, 'document', NEW.state, 'intake', NEW.result_code,
+            'file ' || (SELECT name FROM intake_files WHERE id = NEW.intake_id) || ' line ' || NEW.line
+            || CASE WHEN NEW.result_message <> '' THEN ': ' || NEW.result_message ELSE '' END);
 END;
+
+-- Result files of Turnkey read so far (ProcessResult, SummaryResult, E0501,
+-- E0504): each is applied once, in the transaction that records it; an
+-- unreadable one is recorded with its error and kept aside.
+CREATE TABLE result_files (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT    NOT NULL,
+    path         TEXT    NOT NULL,
+    sha256       TEXT    NOT NULL,
+    size         INTEGER NOT NULL,
+    status       TEXT    NOT NULL CHECK (status = 'applied' OR status = 'unreadable' OR status = 'inconsistent'),
+    error        TEXT    NOT NULL DEFAULT '',
+    processed_at TEXT    NOT NULL,
+    UNIQUE (path, sha256)
+) STRICT;
+
+-- How far the ERP's status files have been written: the last event written
+-- and, while an append is under way, the file and the size it had before,
+-- so that a crash mid-append is redone from there, never written twice.
+CREATE TABLE status_cursor (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    event_id      INTEGER NOT NULL,
+    pending_file  TEXT    NOT NULL DEFAULT '',
+    pending_size  INTEGER NOT NULL DEFAULT 0,
+    pending_until INTEGER NOT NULL DEFAULT 0
+) STRICT;
+INSERT INTO status_cursor (id, event_id) VALUES (1, 0);
