@@ -50,9 +50,12 @@ type SellerConfig struct {
 	Name string `yaml:"name"`
 }
 
-// LedgerConfig locates the SQLite ledger.
+// LedgerConfig locates the SQLite ledger and sets the lifecycle's cut-off.
 type LedgerConfig struct {
 	Path string `yaml:"path"`
+	// VoidCutoff is when, in the odd month after an invoice's period, a
+	// void or cancel of that invoice is no longer accepted: "DD HH:MM:SS".
+	VoidCutoff string `yaml:"void_cutoff"`
 }
 
 // SpoolConfig is the ERP's drop folder.
@@ -69,6 +72,7 @@ type TurnkeyConfig struct {
 	Dir     string            `yaml:"dir"`
 	Upload  map[string]string `yaml:"upload"`
 	Results ResultsConfig     `yaml:"results"`
+	Poll    time.Duration     `yaml:"poll"`
 }
 
 // ResultsConfig locates what Turnkey's Unpack task leaves after a download
@@ -97,14 +101,14 @@ func DefaultConfig() Config {
 	return Config{
 		Timezone: "Asia/Taipei",
 		MIG:      MIGConfig{Version: string(mig.V41)},
-		Ledger:   LedgerConfig{Path: "ledger.db"},
+		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59"},
 		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto"},
 		Turnkey: TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}, Results: ResultsConfig{
 			ProcessResult: "Unpack/BAK/ProcessResult", SummaryResult: "Unpack/BAK/SummaryResult",
 			E0501: "Unpack/BAK/E0501", E0504: "Unpack/BAK/E0504",
-		}},
-		HTTP:     HTTPConfig{Listen: "127.0.0.1:9464"},
-		Log:      LogConfig{Level: "info", Format: "text"},
+		}, Poll: 10 * time.Second},
+		HTTP: HTTPConfig{Listen: "127.0.0.1:9464"},
+		Log:  LogConfig{Level: "info", Format: "text"},
 	}
 }
 
@@ -255,6 +259,12 @@ func (c *Config) Validate() error {
 			bad(key, "is required")
 		}
 	}
+	if c.Turnkey.Poll < 100*time.Millisecond {
+		bad("turnkey.poll", "%s is too short: at least 100ms", c.Turnkey.Poll)
+	}
+	if _, err := c.Cutoff(); err != nil {
+		bad("ledger.void_cutoff", "%v", err)
+	}
 	if c.Spool.Rescan < time.Second {
 		bad("spool.rescan", "%s is too short: at least 1s (fsnotify picks files up at once; the rescan is the safety net)", c.Spool.Rescan)
 	}
@@ -318,4 +328,31 @@ func joinTypes(ts []mig.MessageType) string {
 		s[i] = string(t)
 	}
 	return strings.Join(s, " ")
+}
+
+// Cutoff is the parsed ledger.void_cutoff: the day of the odd month after a
+// period, and the time of that day, after which the period's invoices can
+// no longer be voided or cancelled (ECPay stops at 13 23:59:59; the filing
+// deadline is the 15th).
+type Cutoff struct {
+	Day                  int
+	Hour, Minute, Second int
+}
+
+// Cutoff parses ledger.void_cutoff.
+func (c *Config) Cutoff() (Cutoff, error) {
+	var k Cutoff
+	if _, err := fmt.Sscanf(c.Ledger.VoidCutoff, "%d %d:%d:%d", &k.Day, &k.Hour, &k.Minute, &k.Second); err != nil ||
+		k.Day < 1 || k.Day > 28 || k.Hour > 23 || k.Minute > 59 || k.Second > 59 || k.Hour < 0 || k.Minute < 0 || k.Second < 0 {
+		return k, fmt.Errorf("%q is not \"DD HH:MM:SS\" with DD from 1 to 28 (e.g. \"13 23:59:59\")", c.Ledger.VoidCutoff)
+	}
+	return k, nil
+}
+
+// For returns the moment after which invoices dated in the period of date
+// can no longer be voided or cancelled: the cut-off day of the odd month
+// after the period.
+func (k Cutoff) For(date time.Time) time.Time {
+	periodEnd := (int(date.Month()) + 1) / 2 * 2 // the even month ending the period
+	return time.Date(date.Year(), time.Month(periodEnd+1), k.Day, k.Hour, k.Minute, k.Second, 0, date.Location())
 }

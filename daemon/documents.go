@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/mig"
@@ -17,12 +18,16 @@ import (
 )
 
 // documentBuilder completes the documents of CSV requests with what only
-// the ledger knows (numbers, the invoices a void or an allowance refers to),
-// renders and validates them, and records each as accepted or rejected.
+// the ledger knows (numbers, the invoices a void or an allowance refers to,
+// the lifecycle of each number), renders and validates them, and records
+// each as accepted (queued or waiting) or rejected.
 type documentBuilder struct {
 	validator *mig.Validator
 	uploadDir func(mig.Head) string
 	random    io.Reader // crypto/rand in production
+	cutoff    Cutoff
+	loc       *time.Location
+	now       func() time.Time
 	log       *slog.Logger
 }
 
@@ -36,8 +41,9 @@ func reject(code, format string, args ...any) *rejection {
 }
 
 // apply records one request inside the intake transaction: a duplicate, a
-// rejection or an accepted document. rendered receives the XML of accepted
-// documents. Only errors of the ledger itself are returned.
+// rejection or an accepted document. rendered receives the XML of documents
+// due now (not of waiting ones). Only errors of the ledger itself are
+// returned.
 func (b *documentBuilder) apply(tx *ledger.IntakeTx, req *spool.Request, rendered map[int64][]byte) error {
 	out := ledger.Outcome{IntakeID: tx.Intake().ID, Line: req.Line, OrderID: req.OrderID, Action: string(req.Action)}
 	refuse := func(msg string) error {
@@ -47,16 +53,18 @@ func (b *documentBuilder) apply(tx *ledger.IntakeTx, req *spool.Request, rendere
 	if req.Reject != nil {
 		return refuse(req.Reject.Error())
 	}
-	if dup, err := tx.FindDocument(req.SellerBAN, string(req.Action), req.OrderID); err != nil {
+	prev, err := tx.FindDocument(req.SellerBAN, string(req.Action), req.OrderID)
+	if err != nil {
 		return err
-	} else if dup != nil {
+	}
+	if prev != nil && prev.State != ledger.StateRejected {
 		out.Status = ledger.StatusDuplicate
-		out.InvoiceNumber, out.InvoiceDate, out.RandomNumber = dup.InvoiceNumber, dup.InvoiceDate, dup.RandomNumber
-		out.Message = fmt.Sprintf("order %s (%s) was processed before (file %d, line %d): its answer is repeated, nothing new was issued",
-			req.OrderID, req.Action, dup.IntakeID, dup.Line)
+		out.InvoiceNumber, out.InvoiceDate, out.RandomNumber = prev.InvoiceNumber, prev.InvoiceDate, prev.RandomNumber
+		out.Message = fmt.Sprintf("order %s (%s) was processed before (file %d, line %d, now %s): its answer is repeated, nothing new was issued",
+			req.OrderID, req.Action, prev.IntakeID, prev.Line, prev.State)
 		return tx.AddOutcome(out)
 	}
-	doc, md, err := b.complete(tx, req)
+	doc, md, err := b.complete(tx, req, prev)
 	var rej *rejection
 	if errors.As(err, &rej) {
 		return refuse(rej.msg)
@@ -85,7 +93,9 @@ func (b *documentBuilder) apply(tx *ledger.IntakeTx, req *spool.Request, rendere
 	case err != nil:
 		return err
 	}
-	rendered[id] = xml
+	if doc.WaitingFor == 0 {
+		rendered[id] = xml
+	}
 	return nil
 }
 
@@ -101,36 +111,70 @@ func numberCode(err error) string {
 	return "INVALID"
 }
 
-// complete fills the request's document and returns its ledger record.
-func (b *documentBuilder) complete(tx *ledger.IntakeTx, req *spool.Request) (*ledger.Document, mig.Document, error) {
+// complete fills the request's document and returns its ledger record;
+// prev is the platform-refused document of the same order, if the ERP sends
+// it again.
+func (b *documentBuilder) complete(tx *ledger.IntakeTx, req *spool.Request, prev *ledger.Document) (*ledger.Document, mig.Document, error) {
 	h := req.Doc.Header()
 	doc := &ledger.Document{Line: req.Line, SellerBAN: req.SellerBAN, Action: string(req.Action), OrderID: req.OrderID,
 		MsgType: string(h.Type), MIGVersion: string(h.Version)}
+	var err error
 	switch d := req.Doc.(type) {
 	case *mig.Invoice:
-		return doc, d, b.completeIssue(tx, req, d, doc)
+		err = b.completeIssue(tx, req, d, doc, prev)
 	case *mig.InvoiceVoid:
-		return doc, d, b.completeFollowUp(tx, req, doc, d.InvoiceNumber, func(orig *mig.Invoice) {
+		err = b.completeFollowUp(tx, req, doc, d.InvoiceNumber, d.ReturnTaxDocumentNumber, func(orig *mig.Invoice) {
 			d.InvoiceDate, d.BuyerID, d.SellerID = orig.Date, orig.Buyer.Identifier, orig.Seller.Identifier
 			doc.InvoiceDate = string(d.VoidDate)
 		})
 	case *mig.InvoiceCancel:
-		return doc, d, b.completeFollowUp(tx, req, doc, d.InvoiceNumber, func(orig *mig.Invoice) {
+		err = b.completeFollowUp(tx, req, doc, d.InvoiceNumber, "", func(orig *mig.Invoice) {
 			d.InvoiceDate, d.BuyerID, d.SellerID = orig.Date, orig.Buyer.Identifier, orig.Seller.Identifier
 			doc.InvoiceDate = string(d.CancelDate)
 		})
 	case *mig.Allowance:
-		return doc, d, b.completeAllowance(tx, req, d, doc)
+		err = b.completeAllowance(tx, req, d, doc)
 	case *mig.AllowanceVoid:
-		return doc, d, b.completeAllowanceVoid(tx, req, d, doc)
+		err = b.completeAllowanceVoid(tx, req, d, doc)
+	default:
+		return nil, nil, fmt.Errorf("order %s: no builder for %T", req.OrderID, req.Doc)
 	}
-	return nil, nil, fmt.Errorf("order %s: no builder for %T", req.OrderID, req.Doc)
+	return doc, req.Doc, err
 }
 
-func (b *documentBuilder) completeIssue(tx *ledger.IntakeTx, req *spool.Request, inv *mig.Invoice, doc *ledger.Document) error {
+// follow applies the lifecycle's verdict to doc.
+func follow(doc *ledger.Document, v ledger.Verdict, history []ledger.Document) error {
+	if v.Refused() {
+		return reject(v.Code, "%s", v.Reason)
+	}
+	doc.ReuseNumber = v.Reuse
+	if v.WaitFor != 0 {
+		doc.WaitingFor = v.WaitFor
+		doc.ResultCode = "WAITING"
+		for _, h := range history {
+			if h.ID == v.WaitFor {
+				doc.ResultMessage = fmt.Sprintf("waits for %s %s (order %s, %s) to be accepted by the platform", h.Action,
+					referenceOf(&h), h.OrderID, h.State)
+			}
+		}
+	}
+	return nil
+}
+
+func referenceOf(d *ledger.Document) string {
+	if d.Action == ledger.ActionAllowance || d.Action == ledger.ActionVoidAllowance {
+		return d.AllowanceNumber
+	}
+	return d.InvoiceNumber
+}
+
+func (b *documentBuilder) completeIssue(tx *ledger.IntakeTx, req *spool.Request, inv *mig.Invoice, doc *ledger.Document, prev *ledger.Document) error {
 	period, err := ledger.PeriodOfDate(string(inv.Date))
 	if err != nil {
 		return reject("DATE_INVALID", "invoice_date %s: %v", inv.Date, err)
+	}
+	if inv.Number == "" && prev != nil && prev.InvoiceNumber != "" {
+		inv.Number = prev.InvoiceNumber // sent again after a refusal: the same number
 	}
 	if inv.Number == "" {
 		number, _, err := tx.NextNumber(req.SellerBAN, inv.InvoiceType, period)
@@ -142,7 +186,15 @@ func (b *documentBuilder) completeIssue(tx *ledger.IntakeTx, req *spool.Request,
 		case err != nil:
 			return err
 		}
-		inv.Number = number
+		inv.Number = number // a fresh number has no history
+	} else {
+		history, err := tx.History(req.SellerBAN, inv.Number)
+		if err != nil {
+			return err
+		}
+		if err := follow(doc, ledger.NextStep(ledger.ActionIssue, inv.Number, history), history); err != nil {
+			return err
+		}
 	}
 	if inv.RandomNumber == "" && inv.Type != mig.A0401 {
 		r, err := randomNumber(b.random)
@@ -156,10 +208,22 @@ func (b *documentBuilder) completeIssue(tx *ledger.IntakeTx, req *spool.Request,
 	return nil
 }
 
-// completeFollowUp fills a void or cancel from the invoice it refers to.
-func (b *documentBuilder) completeFollowUp(tx *ledger.IntakeTx, req *spool.Request, doc *ledger.Document, number string, fill func(*mig.Invoice)) error {
-	orig, err := b.issued(tx, req.SellerBAN, number)
+// completeFollowUp fills a void or cancel from the invoice it refers to,
+// after the lifecycle and the cut-off allow it.
+func (b *documentBuilder) completeFollowUp(tx *ledger.IntakeTx, req *spool.Request, doc *ledger.Document, number, specialVoid string,
+	fill func(*mig.Invoice)) error {
+	history, err := tx.History(req.SellerBAN, number)
 	if err != nil {
+		return err
+	}
+	if err := follow(doc, ledger.NextStep(string(req.Action), number, history), history); err != nil {
+		return err
+	}
+	orig, err := lastIssue(history)
+	if err != nil {
+		return err
+	}
+	if err := b.checkCutoff(orig, req.Action, specialVoid); err != nil {
 		return err
 	}
 	fill(orig)
@@ -167,38 +231,119 @@ func (b *documentBuilder) completeFollowUp(tx *ledger.IntakeTx, req *spool.Reque
 	return nil
 }
 
+// checkCutoff refuses a void or cancel of an invoice of an earlier period
+// after that period's cut-off, unless a void carries a special-void number.
+func (b *documentBuilder) checkCutoff(inv *mig.Invoice, action spool.Action, specialVoid string) error {
+	date, err := inv.Date.Time(b.loc)
+	if err != nil {
+		return nil // the validator reports it
+	}
+	cutoff := b.cutoff.For(date)
+	now := b.now().In(b.loc)
+	if !now.After(cutoff) || (action == spool.ActionVoid && specialVoid != "") {
+		return nil
+	}
+	return reject("VOID_CUTOFF", "invoice %s is dated %s, in period %s, whose voids and cancels closed at %s (ledger.void_cutoff): "+
+		"a later void needs the tax office's special-void approval number in the column special_void_number (MIG ReturnTaxDocumentNumber)",
+		inv.Number, date.Format("2006-01-02"), ledger.PeriodOf(date), cutoff.Format("2006-01-02 15:04:05"))
+}
+
+// lastIssue decodes the invoice most recently issued (and not refused) in
+// a number's history; the lifecycle has checked that there is one.
+func lastIssue(history []ledger.Document) (*mig.Invoice, error) {
+	for i := len(history) - 1; i >= 0; i-- {
+		d := history[i]
+		if d.Action == ledger.ActionIssue && d.State != ledger.StateRejected {
+			var inv mig.Invoice
+			if err := json.Unmarshal(d.Body, &inv); err != nil {
+				return nil, fmt.Errorf("invoice %s in the ledger: %w", d.InvoiceNumber, err)
+			}
+			return &inv, nil
+		}
+	}
+	return nil, fmt.Errorf("no issued invoice in the history")
+}
+
 func (b *documentBuilder) completeAllowance(tx *ledger.IntakeTx, req *spool.Request, a *mig.Allowance, doc *ledger.Document) error {
-	var first *mig.Invoice
+	number := a.Items[0].OriginalInvoiceNumber
+	for _, it := range a.Items[1:] {
+		if it.OriginalInvoiceNumber != number {
+			return reject("ALLOWANCE_INVOICES", "the allowance refers to invoices %s and %s: turnkeyd tracks an allowance against one invoice; send one allowance per invoice",
+				number, it.OriginalInvoiceNumber)
+		}
+	}
+	history, err := tx.History(req.SellerBAN, number)
+	if err != nil {
+		return err
+	}
+	if err := follow(doc, ledger.NextStep(ledger.ActionAllowance, number, history), history); err != nil {
+		return err
+	}
+	orig, err := lastIssue(history)
+	if err != nil {
+		return err
+	}
+	if err := checkAllowanceAmount(orig, a, history); err != nil {
+		return err
+	}
 	for i := range a.Items {
-		it := &a.Items[i]
-		orig, err := b.issued(tx, req.SellerBAN, it.OriginalInvoiceNumber)
-		if err != nil {
-			return err
-		}
-		if first == nil {
-			first = orig
-		} else if orig.Buyer.Identifier != first.Buyer.Identifier {
-			return reject("ALLOWANCE_BUYERS", "invoice_number %s has buyer %s but %s has buyer %s: one allowance is for one buyer",
-				orig.Number, orig.Buyer.Identifier, first.Number, first.Buyer.Identifier)
-		}
-		it.OriginalInvoiceDate = orig.Date
+		a.Items[i].OriginalInvoiceDate = orig.Date
 	}
-	a.Seller, a.Buyer = first.Seller, first.Buyer
+	a.Seller, a.Buyer = orig.Seller, orig.Buyer
 	if a.Type == mig.G0401 {
-		a.OriginalInvoiceSellerID, a.OriginalInvoiceBuyerID = first.Seller.Identifier, first.Buyer.Identifier
+		a.OriginalInvoiceSellerID, a.OriginalInvoiceBuyerID = orig.Seller.Identifier, orig.Buyer.Identifier
 	}
-	doc.InvoiceNumber, doc.InvoiceType, doc.AllowanceNumber = first.Number, first.InvoiceType, a.Number
-	doc.InvoiceDate, doc.BuyerBAN = string(a.Date), first.Buyer.Identifier
+	doc.InvoiceNumber, doc.InvoiceType, doc.AllowanceNumber = number, orig.InvoiceType, a.Number
+	doc.InvoiceDate, doc.BuyerBAN = string(a.Date), orig.Buyer.Identifier
+	return nil
+}
+
+// checkAllowanceAmount refuses an allowance that, with the live allowances
+// of the invoice (not refused, not voided), would exceed the invoice total.
+func checkAllowanceAmount(inv *mig.Invoice, a *mig.Allowance, history []ledger.Document) error {
+	voided := map[string]bool{}
+	for _, d := range history {
+		if d.Action == ledger.ActionVoidAllowance && d.State != ledger.StateRejected {
+			voided[d.AllowanceNumber] = true
+		}
+	}
+	total := a.TotalAmount.Add(a.TaxAmount)
+	var earlier []string
+	for _, d := range history {
+		if d.Action != ledger.ActionAllowance || d.State == ledger.StateRejected || voided[d.AllowanceNumber] {
+			continue
+		}
+		var prior mig.Allowance
+		if err := json.Unmarshal(d.Body, &prior); err != nil {
+			return fmt.Errorf("allowance %s in the ledger: %w", d.AllowanceNumber, err)
+		}
+		total = total.Add(prior.TotalAmount).Add(prior.TaxAmount)
+		earlier = append(earlier, d.AllowanceNumber)
+	}
+	if total.Cmp(inv.Amount.TotalAmount) > 0 {
+		with := ""
+		if len(earlier) > 0 {
+			with = " with the earlier allowances " + strings.Join(earlier, ", ")
+		}
+		return reject("ALLOWANCE_EXCEEDS", "allowances%s would come to %s (tax included), more than the invoice %s total %s",
+			with, total, inv.Number, inv.Amount.TotalAmount)
+	}
 	return nil
 }
 
 func (b *documentBuilder) completeAllowanceVoid(tx *ledger.IntakeTx, req *spool.Request, v *mig.AllowanceVoid, doc *ledger.Document) error {
-	orig, err := tx.FindByNumber(req.SellerBAN, ledger.ActionAllowance, v.AllowanceNumber)
+	history, err := tx.AllowanceHistory(req.SellerBAN, v.AllowanceNumber)
 	if err != nil {
 		return err
 	}
-	if orig == nil {
-		return reject("UNKNOWN_ALLOWANCE", "allowance_number %s of seller %s is not in the ledger: turnkeyd can only void allowances it issued", v.AllowanceNumber, req.SellerBAN)
+	if err := follow(doc, ledger.NextStep(ledger.ActionVoidAllowance, v.AllowanceNumber, history), history); err != nil {
+		return err
+	}
+	var orig *ledger.Document
+	for i := range history {
+		if history[i].Action == ledger.ActionAllowance && history[i].State != ledger.StateRejected {
+			orig = &history[i]
+		}
 	}
 	var a mig.Allowance
 	if err := json.Unmarshal(orig.Body, &a); err != nil {
@@ -211,22 +356,6 @@ func (b *documentBuilder) completeAllowanceVoid(tx *ledger.IntakeTx, req *spool.
 	doc.AllowanceNumber, doc.InvoiceNumber, doc.InvoiceType = v.AllowanceNumber, orig.InvoiceNumber, orig.InvoiceType
 	doc.InvoiceDate, doc.BuyerBAN = string(v.VoidDate), orig.BuyerBAN
 	return nil
-}
-
-// issued returns the invoice most recently issued under number.
-func (b *documentBuilder) issued(tx *ledger.IntakeTx, seller, number string) (*mig.Invoice, error) {
-	orig, err := tx.FindByNumber(seller, ledger.ActionIssue, number)
-	if err != nil {
-		return nil, err
-	}
-	if orig == nil {
-		return nil, reject("UNKNOWN_INVOICE", "invoice_number %s of seller %s is not in the ledger: turnkeyd can only refer to invoices it issued", number, seller)
-	}
-	var inv mig.Invoice
-	if err := json.Unmarshal(orig.Body, &inv); err != nil {
-		return nil, fmt.Errorf("invoice %s in the ledger: %w", number, err)
-	}
-	return &inv, nil
 }
 
 // rerender renders a ledger document's XML again from its body and checks

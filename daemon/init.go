@@ -36,6 +36,11 @@ ledger:
   # The SQLite ledger: tracks, numbers, documents and their history.
   # Back it up; everything turnkeyd writes can be re-derived from it.
   path: {{.Ledger.Path}}
+  # Voids and cancels of an invoice from an earlier period are refused after
+  # this day and time of the odd month that follows the period ("DD HH:MM:SS";
+  # the filing deadline is the 15th). A later void needs a special-void
+  # approval number (CSV column special_void_number).
+  void_cutoff: "{{.Ledger.VoidCutoff}}"
 
 spool:
   # The ERP's drop folder. Write NAME.csv.tmp, then rename it to NAME.csv in
@@ -62,6 +67,9 @@ turnkey:
   # Where Turnkey's Unpack task (B2B EXCHANGE) leaves downloads, relative to
   # turnkey.dir or absolute: <Unpack SRC_PATH>/BAK/<kind>, holding <d1>/<d2>/
   # sub-folders. Turnkey's TASK_CONFIG table has the real SRC_PATH.
+  # How often Turnkey's folders are read for what it picked up (BAK),
+  # refused (ERR) and the platform's verdicts.
+  poll: {{.Turnkey.Poll}}
   results:
     process_result: {{.Turnkey.Results.ProcessResult}}
     summary_result: {{.Turnkey.Results.SummaryResult}}

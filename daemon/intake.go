@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/turnkeyd/turnkeyd/ledger"
@@ -43,6 +44,8 @@ type Intake struct {
 	readOpt   spool.ReadOptions
 	settle    time.Duration
 	now       func() time.Time
+	status    *statusWriter
+	flushMu   sync.Mutex // one hand-over to Turnkey at a time (intake and results both flush)
 
 	// ready is closed once recovery is done and the intake takes new files.
 	ready chan struct{}
@@ -231,6 +234,9 @@ func (in *Intake) answer(ctx context.Context, intake *ledger.Intake, start time.
 	for status, n := range counts {
 		in.metrics.documents.WithLabelValues(status).Add(float64(n))
 	}
+	if err := in.status.flush(ctx); err != nil {
+		in.log.Error("status file not written; retrying with the next change", "err", err)
+	}
 	in.metrics.files.WithLabelValues("done").Inc()
 	in.metrics.duration.Observe(time.Since(start).Seconds())
 	in.metrics.lastSuccess.SetToCurrentTime()
@@ -251,6 +257,8 @@ const flushBatch = 256
 // otherwise its XML is rendered again from the ledger and checked against
 // the hash recorded with it.
 func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
+	in.flushMu.Lock()
+	defer in.flushMu.Unlock()
 	for {
 		docs, err := in.ledger.UnwrittenDocuments(ctx, flushBatch)
 		if err != nil || len(docs) == 0 {

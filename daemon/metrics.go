@@ -67,16 +67,21 @@ func newIntakeMetrics(reg prometheus.Registerer, folder *spool.Folder) *intakeMe
 type ledgerCollector struct {
 	ledger    *ledger.Ledger
 	log       *slog.Logger
+	now       func() time.Time
 	documents *prometheus.Desc
 	remaining *prometheus.Desc
+	oldest    *prometheus.Desc
 	up        *prometheus.Desc
 }
 
-func registerLedgerMetrics(reg prometheus.Registerer, l *ledger.Ledger, log *slog.Logger) {
+func registerLedgerMetrics(reg prometheus.Registerer, l *ledger.Ledger, log *slog.Logger, now func() time.Time) {
 	reg.MustRegister(&ledgerCollector{
-		ledger: l, log: log,
+		ledger: l, log: log, now: now,
 		documents: prometheus.NewDesc("turnkeyd_ledger_documents",
-			"Documents in the ledger by lifecycle state.", []string{"state"}, nil),
+			"Documents in the ledger by lifecycle state and message type.", []string{"state", "message"}, nil),
+		oldest: prometheus.NewDesc("turnkeyd_ledger_oldest_pending_age_seconds",
+			"Age of the oldest document the platform has not accepted or refused yet, by upload deadline: 48h (consumer buyers) or 7d (business buyers); 0 when none.",
+			[]string{"deadline"}, nil),
 		remaining: prometheus.NewDesc("turnkeyd_ledger_track_numbers_remaining",
 			"Invoice numbers not yet used in the imported tracks, by seller, period (ROC year + even month) and invoice type.",
 			[]string{"seller", "period", "invoice_type"}, nil),
@@ -88,25 +93,29 @@ func registerLedgerMetrics(reg prometheus.Registerer, l *ledger.Ledger, log *slo
 func (c *ledgerCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.documents
 	ch <- c.remaining
+	ch <- c.oldest
 	ch <- c.up
 }
 
 func (c *ledgerCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	states, err := c.ledger.CountDocumentsByState(ctx)
+	counts, err := c.ledger.CountByStateAndType(ctx)
 	if err == nil {
-		for _, s := range ledger.States {
-			ch <- prometheus.MustNewConstMetric(c.documents, prometheus.GaugeValue, float64(states[s]), s)
+		for k, n := range counts {
+			ch <- prometheus.MustNewConstMetric(c.documents, prometheus.GaugeValue, float64(n), k[0], k[1])
 		}
-		var usage []ledger.TrackUsage
-		usage, err = c.ledger.TrackUsage(ctx)
-		left := map[[3]string]int{}
-		for _, u := range usage {
-			left[[3]string{u.SellerBAN, u.Period, u.InvoiceType}] += u.Remaining
-		}
-		for k, n := range left {
-			ch <- prometheus.MustNewConstMetric(c.remaining, prometheus.GaugeValue, float64(n), k[0], k[1], k[2])
+		err = c.collectTracks(ctx, ch)
+	}
+	if err == nil {
+		var consumer, business time.Time
+		consumer, business, err = c.ledger.OldestPending(ctx)
+		for deadline, t := range map[string]time.Time{"48h": consumer, "7d": business} {
+			age := 0.0
+			if !t.IsZero() {
+				age = c.now().Sub(t).Seconds()
+			}
+			ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, age, deadline)
 		}
 	}
 	up := 1.0
@@ -115,4 +124,19 @@ func (c *ledgerCollector) Collect(ch chan<- prometheus.Metric) {
 		up = 0
 	}
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up)
+}
+
+func (c *ledgerCollector) collectTracks(ctx context.Context, ch chan<- prometheus.Metric) error {
+	usage, err := c.ledger.TrackUsage(ctx)
+	if err != nil {
+		return err
+	}
+	left := map[[3]string]int{}
+	for _, u := range usage {
+		left[[3]string{u.SellerBAN, u.Period, u.InvoiceType}] += u.Remaining
+	}
+	for k, n := range left {
+		ch <- prometheus.MustNewConstMetric(c.remaining, prometheus.GaugeValue, float64(n), k[0], k[1], k[2])
+	}
+	return nil
 }

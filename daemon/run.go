@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +29,8 @@ type Options struct {
 	Random io.Reader        // random numbers; crypto/rand when nil
 	// Rescan, when set, replaces the spool's rescan timer (tests step it).
 	Rescan <-chan time.Time
+	// Poll, when set, replaces the timer of reading Turnkey's results.
+	Poll <-chan time.Time
 	// Listening, when set, receives the HTTP address once it listens.
 	Listening chan<- string
 }
@@ -40,6 +43,7 @@ type Daemon struct {
 	registry *prometheus.Registry
 	ledger   *ledger.Ledger
 	intake   *Intake
+	results  *Results
 	watcher  *spool.Watcher
 	target   turnkey.Target
 }
@@ -79,17 +83,29 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		return nil, err
 	}
 	loc := cfg.Location()
+	cutoff, _ := cfg.Cutoff() // checked by Validate
 	spoolLog := opt.Log.With("component", "spool")
 	d.intake = &Intake{
 		folder: folder, ledger: d.ledger, target: d.target, validator: validator,
-		docs:    &documentBuilder{validator: validator, uploadDir: cfg.UploadDir, random: opt.Random, log: spoolLog},
+		docs: &documentBuilder{validator: validator, uploadDir: cfg.UploadDir, random: opt.Random, log: spoolLog,
+			cutoff: cutoff, loc: loc, now: opt.Now},
 		metrics: newIntakeMetrics(d.registry, folder), log: spoolLog, now: opt.Now, ready: make(chan struct{}),
 		settle: cfg.Spool.Settle,
 		readOpt: spool.ReadOptions{Encoding: cfg.Spool.Encoding, Version: mig.Version(cfg.MIG.Version), Location: loc,
 			DefaultSeller: mig.Party{Identifier: cfg.Seller.BAN, Name: cfg.Seller.Name}},
 	}
+	status := &statusWriter{ledger: d.ledger, dir: folder.Path("out", ""), loc: loc}
+	d.intake.status = status
+	d.results = &Results{
+		ledger: d.ledger, status: status, log: opt.Log.With("component", "turnkey"),
+		written: func(ctx context.Context) error { return d.intake.flush(ctx, nil) },
+		dirs: map[string]string{kindProcess: cfg.ResultDir(cfg.Turnkey.Results.ProcessResult),
+			kindSummary: cfg.ResultDir(cfg.Turnkey.Results.SummaryResult)},
+		aside: filepath.Join(cfg.Path(cfg.Spool.Dir), "failed", "turnkey-results"), interval: cfg.Turnkey.Poll,
+		trigger: opt.Poll, metrics: newResultMetrics(d.registry),
+	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
-	registerLedgerMetrics(d.registry, d.ledger, opt.Log)
+	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return d, nil
 }
@@ -120,6 +136,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	wake := make(chan struct{}, 1)
 	g.Go(func() error { return d.watcher.Run(gctx, wake) })
 	g.Go(func() error { return d.intake.Run(gctx, wake) })
+	g.Go(func() error {
+		select { // Turnkey's results are read once the spool recovered
+		case <-d.intake.Ready():
+		case <-gctx.Done():
+			return nil
+		}
+		return d.results.Run(gctx)
+	})
 	d.log.Info("turnkeyd running", "spool", d.cfg.Path(d.cfg.Spool.Dir), "turnkey", d.cfg.Path(d.cfg.Turnkey.Dir),
 		"ledger", d.ledger.Path(), "mig", d.cfg.MIG.Version, "seller", d.cfg.Seller.BAN)
 	err := g.Wait()

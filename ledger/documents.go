@@ -245,6 +245,7 @@ type Event struct {
 	FromState  string
 	ToState    string
 	Cause      string
+	Code       string // Turnkey's or the platform's code, for document state changes
 	Detail     string
 }
 
@@ -264,7 +265,7 @@ func (l *Ledger) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 	if q.IntakeID != 0 {
 		where, args = append(where, "intake_id = ?"), append(args, q.IntakeID)
 	}
-	query := `SELECT id, at, coalesce(document_id, 0), coalesce(intake_id, 0), kind, from_state, to_state, cause, detail FROM events`
+	query := `SELECT id, at, coalesce(document_id, 0), coalesce(intake_id, 0), kind, from_state, to_state, cause, code, detail FROM events`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -277,7 +278,7 @@ func (l *Ledger) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 	for rows.Next() {
 		var e Event
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.DocumentID, &e.IntakeID, &e.Kind, &e.FromState, &e.ToState, &e.Cause, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.DocumentID, &e.IntakeID, &e.Kind, &e.FromState, &e.ToState, &e.Cause, &e.Code, &e.Detail); err != nil {
 			return nil, fmt.Errorf("events: %w", err)
 		}
 		if e.At, err = parseTime(at); err != nil {

@@ -73,9 +73,8 @@ func (l *Ledger) Apply(ctx context.Context, file ResultFile, fn func(rt *ResultT
 			}
 		}
 		if file.Path != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO result_files (kind, path, sha256, size, status, error, processed_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, file.Kind, file.Path, file.SHA256, file.Size, file.Status, file.Error, rt.now); err != nil {
-				return fmt.Errorf("record result file: %w", err)
+			if err := rt.Record(file); err != nil {
+				return err
 			}
 		}
 		changes = rt.changes
@@ -85,6 +84,16 @@ func (l *Ledger) Apply(ctx context.Context, file ResultFile, fn func(rt *ResultT
 		return nil, fmt.Errorf("apply %s: %w", describe(file), err)
 	}
 	return changes, nil
+}
+
+// Record records a result file in the transaction (when its status is
+// known only after applying it; Apply records the file it is given).
+func (rt *ResultTx) Record(file ResultFile) error {
+	if _, err := rt.tx.ExecContext(rt.ctx, `INSERT INTO result_files (kind, path, sha256, size, status, error, processed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, file.Kind, file.Path, file.SHA256, file.Size, file.Status, file.Error, rt.now); err != nil {
+		return fmt.Errorf("record result file %s: %w", file.Path, err)
+	}
+	return nil
 }
 
 func describe(f ResultFile) string {

@@ -47,7 +47,9 @@ func (b *docBuilder) val(c column) string { return b.doc[c] }
 func usedColumns(a Action) []column {
 	common := []column{colAction, colOrderID, colSellerBAN, colInvoiceDate}
 	switch a {
-	case ActionVoid, ActionCancel:
+	case ActionVoid:
+		return append(common, colInvoiceNumber, colInvoiceTime, colReason, colSpecialVoid)
+	case ActionCancel:
 		return append(common, colInvoiceNumber, colInvoiceTime, colReason)
 	case ActionVoidAllowance:
 		return append(common, colAllowanceNumber, colInvoiceTime, colReason)
@@ -58,7 +60,7 @@ func usedColumns(a Action) []column {
 	}
 	var cols []column
 	for c := range numColumns {
-		if c != colReason && c != colAllowanceNumber && c != colOriginalSequence {
+		if c != colReason && c != colAllowanceNumber && c != colOriginalSequence && c != colSpecialVoid {
 			cols = append(cols, c)
 		}
 	}
@@ -316,7 +318,8 @@ func (b *docBuilder) followUp() mig.Document {
 	date, tod := mig.Date(q.Date), mig.TimeOfDay(q.Time)
 	switch q.Action {
 	case ActionVoid:
-		return &mig.InvoiceVoid{Head: b.head("void"), InvoiceNumber: q.InvoiceNumber, VoidDate: date, VoidTime: tod, Reason: q.Reason}
+		return &mig.InvoiceVoid{Head: b.head("void"), InvoiceNumber: q.InvoiceNumber, VoidDate: date, VoidTime: tod, Reason: q.Reason,
+			ReturnTaxDocumentNumber: b.val(colSpecialVoid)}
 	case ActionCancel:
 		return &mig.InvoiceCancel{Head: b.head("cancel"), InvoiceNumber: q.InvoiceNumber, CancelDate: date, CancelTime: tod, Reason: q.Reason}
 	}

@@ -57,6 +57,7 @@ var elementColumns = map[string]column{
 	"Allowance/Details/ProductItem/OriginalInvoiceDate":     colInvoiceDate,
 	"Allowance/Details/ProductItem/OriginalInvoiceNumber":   colInvoiceNumber,
 	"Allowance/Details/ProductItem/OriginalSequenceNumber":  colOriginalSequence,
+	"CancelInvoice/ReturnTaxDocumentNumber":                 colSpecialVoid,
 	"Allowance/Details/ProductItem/OriginalDescription":     colItemDescription,
 	"Allowance/Details/ProductItem/Quantity":                colItemQuantity,
 	"Allowance/Details/ProductItem/Unit":                    colItemUnit,

@@ -41,6 +41,7 @@ const (
 	colAmountTotal
 	colReason
 	colAllowanceNumber
+	colSpecialVoid
 	colItemDescription
 	colItemQuantity
 	colItemUnit
@@ -58,7 +59,7 @@ var columnNames = [numColumns]string{
 	"random_number", "buyer_ban", "buyer_name", "buyer_address", "buyer_email", "carrier_type",
 	"carrier_id1", "carrier_id2", "donate_code", "print_mark", "invoice_type", "tax_type", "tax_rate",
 	"zero_tax_reason", "customs_mark", "main_remark", "amounts", "amount_total", "reason",
-	"allowance_number", "item_description", "item_quantity", "item_unit", "item_unit_price",
+	"allowance_number", "special_void_number", "item_description", "item_quantity", "item_unit", "item_unit_price",
 	"item_amount", "item_tax_type", "item_remark", "original_sequence",
 }
 
@@ -106,6 +107,8 @@ func (c column) maxLength(v mig.Version) int {
 		return 20
 	case colAllowanceNumber:
 		return 16
+	case colSpecialVoid:
+		return 60
 	case colItemDescription:
 		return pick(500, 256)
 	case colItemUnit:

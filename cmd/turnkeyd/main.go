@@ -25,6 +25,11 @@ Commands:
   tracks import [-config FILE] FILE...
                                  import track allocations: E0501 XML or the platform's CSV
   tracks list [-config FILE]     tracks per seller and period: range, used, remaining, next
+  invoice show [-config FILE] NUMBER
+                                 an invoice's whole history: documents, states, files, codes
+  invoice list [-config FILE] [-state STATE] [-since 24h|2006-01-02]
+                                 documents by state: queued, uploaded, accepted, rejected,
+                                 waiting, pending (not yet accepted or refused) or all
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
   help                           this text
 
@@ -57,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdSandbox(ctx, args, stdout, stderr)
 	case "tracks":
 		return cmdTracks(ctx, args, stdout, stderr)
+	case "invoice":
+		return cmdInvoice(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -175,4 +182,55 @@ func cmdTracks(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitErr(stderr, err)
 	}
 	return 0
+}
+
+func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "show" && args[0] != "list") {
+		fmt.Fprintln(stderr, "usage: turnkeyd invoice show [-config FILE] NUMBER | turnkeyd invoice list [-config FILE] [-state STATE] [-since WHEN]")
+		return 2
+	}
+	sub := args[0]
+	fs := newFlags("invoice "+sub, "invoice "+sub+" [-config FILE]"+map[string]string{"show": " NUMBER", "list": " [-state STATE] [-since 24h|2006-01-02]"}[sub], stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	state := fs.String("state", "pending", "queued, uploaded, accepted, rejected, waiting, pending or all")
+	since := fs.String("since", "", "only documents changed since: a duration back from now (24h) or a date (2006-01-02)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	cfg, err := daemon.LoadConfig(*config)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if sub == "show" {
+		if fs.NArg() != 1 {
+			fs.Usage()
+			return 2
+		}
+		err = daemon.ShowInvoice(ctx, cfg, fs.Arg(0), stdout)
+	} else {
+		var from time.Time
+		if from, err = parseSince(*since, cfg.Location()); err == nil {
+			err = daemon.ListDocuments(ctx, cfg, *state, from, stdout)
+		}
+	}
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+// parseSince reads -since: empty (the beginning), a duration back from now,
+// or a date in the configured time zone.
+func parseSince(s string, loc *time.Location) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return time.Now().Add(-d), nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("-since %q is neither a duration (24h) nor a date (2006-01-02)", s)
+	}
+	return t, nil
 }

@@ -1,0 +1,376 @@
+package daemon
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/turnkeyd/turnkeyd/internal/atomicfile"
+	"github.com/turnkeyd/turnkeyd/ledger"
+	"github.com/turnkeyd/turnkeyd/turnkey"
+)
+
+// Results is the component that reads Turnkey's side and moves documents
+// through their lifecycle: a file Turnkey moved from SRC to BAK was picked
+// up (uploaded), one it moved to ERR it refused itself (rejected, ERR);
+// ProcessResult files refuse the documents they name; SummaryResult files
+// accept their Good invoices and refuse their Failed ones. Each result file
+// is applied once (recorded in the ledger with its content hash); one that
+// cannot be read is copied aside with an error file, never deleted.
+type Results struct {
+	ledger   *ledger.Ledger
+	status   *statusWriter
+	written  func(context.Context) error // hands released documents to Turnkey
+	dirs     map[string]string           // result kind → folder
+	aside    string                      // where unreadable result files are copied
+	interval time.Duration
+	trigger  <-chan time.Time // replaces the interval timer in tests
+	log      *slog.Logger
+	metrics  *resultMetrics
+}
+
+// Result file kinds, as the ledger records them.
+const (
+	kindProcess = "process_result"
+	kindSummary = "summary_result"
+)
+
+// Run polls Turnkey's folders every interval until ctx ends.
+func (r *Results) Run(ctx context.Context) error {
+	tick := r.trigger
+	if tick == nil {
+		t := time.NewTicker(r.interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		if err := r.Cycle(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("reading Turnkey's results failed; retrying at the next poll", "err", err)
+			r.metrics.errors.Inc()
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick:
+		}
+	}
+}
+
+// Cycle reads what Turnkey did since the last cycle, tells the ERP, and
+// hands released documents to Turnkey.
+func (r *Results) Cycle(ctx context.Context) error {
+	errs := []error{r.pickups(ctx)}
+	for _, kind := range []string{kindProcess, kindSummary} {
+		errs = append(errs, r.resultFiles(ctx, kind))
+	}
+	errs = append(errs, r.written(ctx), r.status.flush(ctx))
+	return errors.Join(errs...)
+}
+
+// pickups finds where Turnkey put the files still believed in SRC.
+func (r *Results) pickups(ctx context.Context) error {
+	docs, err := r.ledger.InFlight(ctx)
+	if err != nil || len(docs) == 0 {
+		return err
+	}
+	moved := map[string]map[string]string{} // SRC folder → file name → BAK/ERR path
+	for _, d := range docs {
+		if _, err := os.Lstat(filepath.Join(d.TargetDir, d.FileName)); err == nil {
+			continue // still waiting in SRC
+		}
+		if moved[d.TargetDir] == nil {
+			if moved[d.TargetDir], err = movedFiles(d.TargetDir, d.WrittenAt); err != nil {
+				return err
+			}
+		}
+		path, ok := moved[d.TargetDir][d.FileName]
+		if !ok {
+			continue // between SRC and BAK, or removed by someone: looked for again next cycle
+		}
+		to, cause, code, msg := ledger.StateUploaded, "turnkey-bak", "", "Turnkey picked the file up"
+		if strings.Contains(path, string(filepath.Separator)+"ERR"+string(filepath.Separator)) {
+			to, cause, code = ledger.StateRejected, "turnkey-err", "ERR"
+			msg = "Turnkey refused the file itself and moved it to ERR (its local checks); see Turnkey's log for the reason, fix the order and send it again"
+		}
+		err := r.apply(ctx, ledger.ResultFile{}, func(rt *ledger.ResultTx) error {
+			return r.transition(rt, d.ID, to, cause, code, msg, path)
+		})
+		if errors.Is(err, ledger.ErrStateConflict) {
+			r.log.Warn("Turnkey moved a file the ledger has a verdict for already", "file", path, "err", err)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// movedFiles lists the files in the BAK and ERR folders beside src, in the
+// dated sub-folders from the day before since onwards.
+func movedFiles(src string, since time.Time) (map[string]string, error) {
+	out := map[string]string{}
+	first := since.AddDate(0, 0, -1).Format("20060102")
+	for _, sub := range []string{"BAK", "ERR"} {
+		root := filepath.Join(filepath.Dir(src), sub)
+		days, err := os.ReadDir(root)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		for _, day := range days {
+			if !day.IsDir() || day.Name() < first {
+				continue
+			}
+			err := filepath.WalkDir(filepath.Join(root, day.Name()), func(path string, e fs.DirEntry, err error) error {
+				if err == nil && e.Type().IsRegular() {
+					out[e.Name()] = path
+				}
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// resultFiles applies every new file of a kind.
+func (r *Results) resultFiles(ctx context.Context, kind string) error {
+	root := r.dirs[kind]
+	var paths []string
+	err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && path == root:
+			return fs.SkipAll
+		case err != nil:
+			return err
+		case e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && !strings.HasSuffix(e.Name(), ".tmp"):
+			paths = append(paths, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s folder %s: %w", kind, root, err)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		if err := r.resultFile(ctx, kind, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Results) resultFile(ctx context.Context, kind, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	file := ledger.ResultFile{Kind: kind, Path: path, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), Status: ledger.ResultApplied}
+	if seen, err := r.ledger.ResultSeen(ctx, path, file.SHA256); err != nil || seen {
+		return err
+	}
+	var problems []string
+	var apply func(rt *ledger.ResultTx) error
+	switch kind {
+	case kindProcess:
+		pr, perr := turnkey.ParseProcessResult(data)
+		err = perr
+		apply = func(rt *ledger.ResultTx) error { return r.processResult(rt, pr, &problems) }
+	case kindSummary:
+		sr, perr := turnkey.ParseSummaryResult(data)
+		err = perr
+		apply = func(rt *ledger.ResultTx) error { return r.summaryResult(rt, sr, &problems) }
+	}
+	if err != nil {
+		return r.unreadable(ctx, file, data, err)
+	}
+	// The problems are known only once apply ran; the file row is written
+	// with them in the same transaction.
+	err = r.apply(ctx, ledger.ResultFile{}, func(rt *ledger.ResultTx) error {
+		if err := apply(rt); err != nil {
+			return err
+		}
+		if len(problems) > 0 {
+			file.Status, file.Error = ledger.ResultInconsistent, strings.Join(problems, "; ")
+		}
+		return rt.Record(file)
+	})
+	if err != nil {
+		return err
+	}
+	r.metrics.files.WithLabelValues(kind, file.Status).Inc()
+	if len(problems) > 0 {
+		r.log.Warn("result file disagrees with itself or the ledger", "kind", kind, "file", path, "problems", file.Error)
+	} else {
+		r.log.Info("result file applied", "kind", kind, "file", path)
+	}
+	return nil
+}
+
+// processResult refuses each document a ProcessResult names; code 00000
+// (訊息存證成功) accepts it.
+func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, problems *[]string) error {
+	for i, info := range pr.Results {
+		number, date := info.Parameters[0], info.Parameters[1]
+		d, err := rt.FindForResult(pr.MessageType, number, date)
+		if err != nil {
+			return err
+		}
+		if d == nil {
+			*problems = append(*problems, fmt.Sprintf("Result/Info[%d] names %s %s %s, which the ledger does not know", i+1, pr.MessageType, number, date))
+			continue
+		}
+		to := ledger.StateRejected
+		if strings.Trim(info.Code, "0") == "" {
+			to = ledger.StateAccepted
+		}
+		if err := r.transition(rt, d.ID, to, "process-result", info.Code, info.Description, ""); err != nil {
+			*problems = append(*problems, err.Error())
+		}
+	}
+	return nil
+}
+
+// summaryResult accepts the Good invoices and refuses the Failed ones of
+// each message, and reports a message whose counts disagree.
+func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, problems *[]string) error {
+	for _, m := range sr.Messages {
+		if err := m.Check(); err != nil {
+			*problems = append(*problems, fmt.Sprintf("message %s (%s): %v", m.ID, m.MessageType, err))
+		}
+		for _, ref := range m.Good.Invoices {
+			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateAccepted, "", "", problems); err != nil {
+				return err
+			}
+		}
+		for _, ref := range m.Failed.Invoices {
+			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateRejected, "FAILED",
+				"the platform's SummaryResult lists it as failed; its ProcessResult, if any, gives the reason", problems); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Results) summaryRef(rt *ledger.ResultTx, msgType string, ref turnkey.InvoiceRef, to, code, msg string, problems *[]string) error {
+	d, err := rt.FindForResult(msgType, ref.Number, ref.Date)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		*problems = append(*problems, fmt.Sprintf("%s %s %s is not in the ledger", msgType, ref.Number, ref.Date))
+		return nil
+	}
+	if to == ledger.StateRejected && d.State == ledger.StateRejected {
+		return nil // its ProcessResult refused it already, with the reason
+	}
+	if err := r.transition(rt, d.ID, to, "summary-result", code, msg, ""); err != nil {
+		*problems = append(*problems, err.Error())
+	}
+	return nil
+}
+
+// transition applies a verdict; a conflict with what the ledger knows is
+// returned for the caller to report, other errors end the transaction.
+func (r *Results) transition(rt *ledger.ResultTx, id int64, to, cause, code, msg, location string) error {
+	err := rt.Transition(id, to, cause, code, msg, location)
+	if errors.Is(err, ledger.ErrStateConflict) {
+		r.metrics.conflicts.Inc()
+		return err
+	}
+	return err
+}
+
+// apply runs fn in a ledger transaction and counts what changed.
+func (r *Results) apply(ctx context.Context, file ledger.ResultFile, fn func(rt *ledger.ResultTx) error) error {
+	changes, err := r.ledger.Apply(ctx, file, fn)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if c.To == ledger.StateRejected {
+			code := c.Code
+			if code == "" {
+				code = "unknown"
+			}
+			r.metrics.rejections.WithLabelValues(code).Inc()
+		}
+		r.log.Info("document state", "document", c.Document.ID, "order", c.Document.OrderID, "type", c.Document.MsgType,
+			"number", referenceOf(&c.Document), "from", c.From, "to", c.To, "code", c.Code)
+	}
+	return nil
+}
+
+// unreadable keeps a result file that cannot be read: a copy and an error
+// file in the aside folder, and a ledger record so it is not read again.
+func (r *Results) unreadable(ctx context.Context, file ledger.ResultFile, data []byte, cause error) error {
+	name := fmt.Sprintf("%s-%s", file.SHA256[:12], filepath.Base(file.Path))
+	text := fmt.Sprintf("%s could not be read as a %s and was not applied:\n\n%v\n\nThe original stays where Turnkey put it; this is a copy.\n",
+		file.Path, file.Kind, cause)
+	if err := os.MkdirAll(r.aside, 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteAll(r.aside, []atomicfile.File{
+		{Dir: r.aside, Name: name, Data: data}, {Dir: r.aside, Name: name + ".error.txt", Data: []byte(text)},
+	}); err != nil {
+		return err
+	}
+	file.Status, file.Error = ledger.ResultUnreadable, cause.Error()
+	if _, err := r.ledger.Apply(ctx, file, nil); err != nil {
+		return err
+	}
+	r.metrics.files.WithLabelValues(file.Kind, file.Status).Inc()
+	r.log.Error("unreadable result file kept aside", "kind", file.Kind, "file", file.Path, "copy", filepath.Join(r.aside, name), "err", cause)
+	return nil
+}
+
+// resultMetrics are the turnkey component's metrics about results.
+type resultMetrics struct {
+	files      *prometheus.CounterVec
+	rejections *prometheus.CounterVec
+	conflicts  prometheus.Counter
+	errors     prometheus.Counter
+}
+
+func newResultMetrics(reg prometheus.Registerer) *resultMetrics {
+	m := &resultMetrics{
+		files: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "turnkeyd_turnkey_result_files_total",
+			Help: "Turnkey result files read, by kind (process_result, summary_result) and status (applied, inconsistent, unreadable).",
+		}, []string{"kind", "status"}),
+		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "turnkeyd_turnkey_rejections_total",
+			Help: "Documents refused by Turnkey (code ERR) or the platform, by code.",
+		}, []string{"code"}),
+		conflicts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "turnkeyd_turnkey_verdict_conflicts_total",
+			Help: "Verdicts that contradict the ledger (e.g. a refusal of an accepted document); reported, not applied.",
+		}),
+		errors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "turnkeyd_turnkey_result_errors_total",
+			Help: "Failed attempts to read Turnkey's results; each is retried at the next poll.",
+		}),
+	}
+	for _, kind := range []string{kindProcess, kindSummary} {
+		for _, st := range []string{ledger.ResultApplied, ledger.ResultInconsistent, ledger.ResultUnreadable} {
+			m.files.WithLabelValues(kind, st)
+		}
+	}
+	reg.MustRegister(m.files, m.rejections, m.conflicts, m.errors)
+	return m
+}
