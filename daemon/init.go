@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"text/template"
+	"time"
 
 	"github.com/turnkeyd/turnkeyd/mig"
 	"github.com/turnkeyd/turnkeyd/spool"
@@ -93,9 +94,10 @@ var SandboxSeller = SellerConfig{BAN: "04595252", Name: "turnkeyd 沙盒商店"}
 
 // InitOptions says what `turnkeyd init` writes.
 type InitOptions struct {
-	Dir    string       // the folder of the configuration and, by default, of the data
-	Seller SellerConfig // the default seller; empty leaves seller.ban to fill in
-	Force  bool         // overwrite an existing turnkeyd.yaml
+	Dir    string        // the folder of the configuration and, by default, of the data
+	Seller SellerConfig  // the default seller; empty leaves seller.ban to fill in
+	Force  bool          // overwrite an existing turnkeyd.yaml
+	Poll   time.Duration // turnkey.poll; 0: the default
 }
 
 // Init writes Dir/turnkeyd.yaml and creates the folder tree it names: the
@@ -113,6 +115,9 @@ func Init(opt InitOptions) (string, error) {
 	}
 	cfg := DefaultConfig()
 	cfg.Seller = opt.Seller
+	if opt.Poll > 0 {
+		cfg.Turnkey.Poll = opt.Poll
+	}
 	text, err := RenderConfig(cfg)
 	if err != nil {
 		return "", err

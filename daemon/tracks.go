@@ -190,19 +190,24 @@ func ListTracks(ctx context.Context, cfg *Config, out io.Writer) error {
 	return w.Flush()
 }
 
-// SandboxTracks are the tracks of the embedded default: for the sandbox
-// seller, track TK with 100 booklets of type 07 in the period of now and in
-// the next one,
-// so that `make run` can issue invoices on any day.
+// SandboxUnregistered is a second seller of the sandbox, with tracks in
+// the ledger but not registered with the (simulated) platform: its
+// invoices show how a platform refusal reaches the ERP.
+var SandboxUnregistered = SellerConfig{BAN: "10458570", Name: "turnkeyd 沙盒分店(未向平台註冊)"}
+
+// SandboxTracks are the tracks of the embedded default: track TK with 100
+// booklets of type 07 in the period of now and in the next one, for the
+// sandbox seller, and track TU for the unregistered one, so that `make run`
+// can issue invoices on any day.
 func SandboxTracks(now time.Time, seller string) []ledger.Track {
-	next := now.AddDate(0, 2, 0)
-	if now.Day() > 28 { // AddDate normalises Jan 31 + 2 months into May
-		next = time.Date(now.Year(), now.Month()+2, 1, 0, 0, 0, 0, now.Location())
+	next := time.Date(now.Year(), now.Month()+2, 1, 0, 0, 0, 0, now.Location())
+	var tracks []ledger.Track
+	for _, p := range []string{ledger.PeriodOf(now), ledger.PeriodOf(next)} {
+		tracks = append(tracks,
+			ledger.Track{SellerBAN: seller, InvoiceType: "07", Period: p, Letters: "TK", Begin: 0, End: 4999, Source: "sandbox"},
+			ledger.Track{SellerBAN: SandboxUnregistered.BAN, InvoiceType: "07", Period: p, Letters: "TU", Begin: 0, End: 49, Source: "sandbox"})
 	}
-	return []ledger.Track{
-		{SellerBAN: seller, InvoiceType: "07", Period: ledger.PeriodOf(now), Letters: "TK", Begin: 0, End: 4999, Source: "sandbox"},
-		{SellerBAN: seller, InvoiceType: "07", Period: ledger.PeriodOf(next), Letters: "TK", Begin: 0, End: 4999, Source: "sandbox"},
-	}
+	return tracks
 }
 
 // Sandbox prepares the embedded default in dir (a configuration with the
@@ -212,7 +217,7 @@ func SandboxTracks(now time.Time, seller string) []ledger.Track {
 func Sandbox(ctx context.Context, dir string, now time.Time, out io.Writer) (string, error) {
 	path := filepath.Join(dir, "turnkeyd.yaml")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller}); err != nil {
+		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller, Poll: 2 * time.Second}); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(out, "turnkeyd: created the sandbox in %s (seller %s, a MOF test number)\n", dir, SandboxSeller.BAN)
@@ -229,8 +234,10 @@ func Sandbox(ctx context.Context, dir string, now time.Time, out io.Writer) (str
 		return "", err
 	}
 	defer l.Close()
-	if err := l.UpsertSeller(ctx, cfg.Seller.BAN, cfg.Seller.Name); err != nil {
-		return "", err
+	for _, s := range []SellerConfig{cfg.Seller, SandboxUnregistered} {
+		if err := l.UpsertSeller(ctx, s.BAN, s.Name); err != nil {
+			return "", err
+		}
 	}
 	if _, _, err := l.ImportTracks(ctx, SandboxTracks(now.In(cfg.Location()), cfg.Seller.BAN)); err != nil {
 		return "", fmt.Errorf("sandbox tracks: %w", err)

@@ -276,3 +276,42 @@ func TestStatusCursor(t *testing.T) {
 		t.Errorf("cursor after the append %+v", c)
 	}
 }
+
+// TestFindForResultSkipsWaiting: a re-issue waiting for its cancel shares
+// the number and message type of the first issue; the verdict on the first
+// issue must not land on it.
+func TestFindForResultSkipsWaiting(t *testing.T) {
+	l := openTest(t)
+	ctx := context.Background()
+	mustImport(t, l, trk(seller1, "07", period, "AB", 0, 99))
+	nums := assign(t, l, 1)
+	first, _ := l.DocumentsByNumber(ctx, seller1, nums[0])
+	if err := l.MarkWritten(ctx, []int64{first[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	intake(t, l, func(tx *IntakeTx) error {
+		c := issue(1, "c1", nums[0])
+		c.Action, c.MsgType, c.FileName, c.WaitingFor = ActionCancel, "F0701", "F0701_c1.xml", first[0].ID
+		cid, err := tx.Accept(c)
+		if err != nil {
+			return err
+		}
+		r := issue(2, "r1", nums[0])
+		r.FileName, r.WaitingFor, r.ReuseNumber = "F0401_r1.xml", cid, true
+		_, err = tx.Accept(r)
+		return err
+	})
+	_, err := l.Apply(ctx, ResultFile{}, func(rt *ResultTx) error {
+		d, err := rt.FindForResult("F0401", nums[0], date)
+		if err != nil {
+			return err
+		}
+		if d == nil || d.ID != first[0].ID {
+			t.Errorf("FindForResult = %+v, want the first issue %d", d, first[0].ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

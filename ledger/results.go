@@ -103,14 +103,17 @@ func describe(f ResultFile) string {
 	return f.Kind + " " + f.Path
 }
 
-// FindForResult returns the document a verdict names: the latest of that
-// message type whose invoice number (for allowances: allowance number) is
-// number, preferring one that still awaits a verdict, and the one of that
-// date when date is not empty and such a document exists. Nil if none.
+// FindForResult returns the document a verdict names: of the documents of
+// that message type whose invoice number (for allowances: allowance number)
+// is number and that were handed to Turnkey (a waiting one never was), the
+// oldest that still awaits a verdict, else the latest; among them one of
+// that date when date is not empty and there is one. Nil if none.
 func (rt *ResultTx) FindForResult(msgType, number, date string) (*Document, error) {
 	row := rt.tx.QueryRowContext(rt.ctx, `SELECT `+docColumns+` FROM documents
 		WHERE msg_type = ?1 AND (invoice_number = ?2 AND action NOT IN ('allowance', 'void_allowance') OR allowance_number = ?2)
-		ORDER BY state IN ('accepted', 'rejected'), (?3 <> '' AND invoice_date <> ?3), id DESC LIMIT 1`, msgType, number, date)
+		  AND state <> 'waiting' AND written_at IS NOT NULL
+		ORDER BY state IN ('accepted', 'rejected'), (?3 <> '' AND invoice_date <> ?3),
+		         CASE WHEN state IN ('accepted', 'rejected') THEN -id ELSE id END LIMIT 1`, msgType, number, date)
 	d, err := scanDocument(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

@@ -13,14 +13,17 @@ import (
 	"time"
 
 	"github.com/turnkeyd/turnkeyd/daemon"
+	"github.com/turnkeyd/turnkeyd/turnkey/sim"
 )
 
 const usage = `turnkeyd: Taiwan e-invoices from the ERP's CSV files to MOF's Turnkey.
 
 Commands:
   run [-config FILE]             run the daemon in the foreground
-  sandbox [-dir DIR]             run the daemon on the embedded default under DIR (./var):
-                                 SQLite ledger, local spool and Turnkey folders, sample tracks
+  sandbox [-dir DIR]             run the daemon and the Turnkey simulator on the embedded
+                                 default under DIR (./var): SQLite ledger, local spool and
+                                 Turnkey folders, sample tracks
+  sim [-config FILE] [flags]     simulate Turnkey and the platform on turnkey.dir (tests, trials)
   init [-dir DIR]                write DIR/turnkeyd.yaml (every key, commented) and the folders
   tracks import [-config FILE] FILE...
                                  import track allocations: E0501 XML or the platform's CSV
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdTracks(ctx, args, stdout, stderr)
 	case "invoice":
 		return cmdInvoice(ctx, args, stdout, stderr)
+	case "sim":
+		return cmdSim(ctx, args, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -145,11 +150,7 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	path, err := daemon.Sandbox(ctx, *dir, time.Now(), stdout)
-	if err != nil {
-		return exitErr(stderr, err)
-	}
-	if err := daemon.RunConfig(ctx, path, stderr); err != nil {
+	if err := daemon.RunSandbox(ctx, *dir, stdout, stderr); err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
@@ -233,4 +234,23 @@ func parseSince(s string, loc *time.Location) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("-since %q is neither a duration (24h) nor a date (2006-01-02)", s)
 	}
 	return t, nil
+}
+
+func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := newFlags("sim", "sim [-config FILE] [-interval 2s] [-delay 0s] [-refuse 0.1] [-refuse-code S9001] [-paused] [-seed N]", stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file (the simulator uses turnkey.dir and its folders)")
+	opt := sim.Options{}
+	fs.DurationVar(&opt.Interval, "interval", 2*time.Second, "how often the upload folders are polled")
+	fs.DurationVar(&opt.Delay, "delay", 0, "time from pickup to the platform's verdict")
+	fs.Float64Var(&opt.RefuseShare, "refuse", 0, "share (0..1) of good messages the platform refuses anyway")
+	fs.StringVar(&opt.RefuseCode, "refuse-code", "", "code of those refusals (default S9001)")
+	fs.BoolVar(&opt.Paused, "paused", false, "pick nothing up (files stay in SRC)")
+	fs.Uint64Var(&opt.Seed, "seed", 1, "seed of the injected refusals")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := daemon.RunSim(ctx, *config, opt, stderr); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
 }

@@ -1,0 +1,68 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/turnkeyd/turnkeyd/mig"
+	"github.com/turnkeyd/turnkeyd/turnkey/sim"
+)
+
+// SimConfig is the Turnkey simulator's view of a configuration: the same
+// folders the daemon writes to and reads from. The platform knows the
+// configured seller only; a document of any other seller is refused as a
+// wrong seller, as the real platform refuses a seller not registered for
+// the Turnkey that sends it.
+func SimConfig(cfg *Config) sim.Config {
+	dirs := map[mig.Head]string{}
+	for _, h := range cfg.UploadHeads() {
+		dirs[h] = cfg.UploadDir(h)
+	}
+	r := cfg.Turnkey.Results
+	return sim.Config{
+		TurnkeyDir: cfg.Path(cfg.Turnkey.Dir), UploadDirs: dirs,
+		ProcessResultDir: cfg.ResultDir(r.ProcessResult), SummaryResultDir: cfg.ResultDir(r.SummaryResult),
+		E0501Dir: cfg.ResultDir(r.E0501), E0504Dir: cfg.ResultDir(r.E0504),
+		Sellers: []string{cfg.Seller.BAN},
+	}
+}
+
+// RunSim runs the Turnkey simulator on the configuration at path until ctx
+// ends: `turnkeyd sim`.
+func RunSim(ctx context.Context, path string, opt sim.Options, stderr io.Writer) error {
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	if opt.Log == nil {
+		opt.Log = NewLogger(cfg.Log, stderr).With("component", "sim")
+	}
+	s, err := sim.New(SimConfig(cfg), opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "turnkeyd sim: simulating Turnkey and the platform in %s (picks up every %s, verdicts after %s)\n",
+		cfg.Path(cfg.Turnkey.Dir), opt.Interval, opt.Delay)
+	return s.Run(ctx)
+}
+
+// SandboxSimOptions are the simulator's settings under `make run`: a
+// quick turn-around so that the whole loop shows within seconds.
+var SandboxSimOptions = sim.Options{Interval: 2 * time.Second, Delay: 3 * time.Second}
+
+// RunSandbox prepares the embedded default in dir (see Sandbox) and runs the
+// daemon and the Turnkey simulator on it until ctx ends: `make run`.
+func RunSandbox(ctx context.Context, dir string, out, stderr io.Writer) error {
+	path, err := Sandbox(ctx, dir, time.Now(), out)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return RunSim(gctx, path, SandboxSimOptions, stderr) })
+	g.Go(func() error { return RunConfig(gctx, path, stderr) })
+	return g.Wait()
+}
