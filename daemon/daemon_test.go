@@ -31,6 +31,7 @@ type harness struct {
 	dir    string
 	cfg    *Config
 	rescan chan time.Time
+	poll   chan time.Time
 	addr   string
 	cancel context.CancelFunc
 	done   chan error
@@ -64,10 +65,10 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 		t.Fatal(err)
 	}
 	l.Close()
-	h := &harness{t: t, dir: dir, cfg: cfg, rescan: make(chan time.Time), done: make(chan error, 1), logs: new(bytes.Buffer)}
+	h := &harness{t: t, dir: dir, cfg: cfg, rescan: make(chan time.Time), poll: make(chan time.Time), done: make(chan error, 1), logs: new(bytes.Buffer)}
 	listening := make(chan string, 1)
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := New(ctx, cfg, Options{Log: log, Now: func() time.Time { return testNow }, Rescan: h.rescan, Listening: listening})
+	d, err := New(ctx, cfg, Options{Log: log, Now: func() time.Time { return testNow }, Rescan: h.rescan, Poll: h.poll, Listening: listening})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +123,20 @@ func (h *harness) await(what string, cond func() bool) {
 		select {
 		case h.rescan <- time.Now():
 		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// readResults runs one full cycle of reading Turnkey's results after
+// everything done before the call: the second send returns only once the
+// cycle the first one started is over.
+func (h *harness) readResults() {
+	h.t.Helper()
+	for range 2 {
+		select {
+		case h.poll <- time.Now():
+		case <-time.After(20 * time.Second):
+			h.t.Fatal("the results component does not poll")
 		}
 	}
 }
