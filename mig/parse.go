@@ -1,17 +1,14 @@
 package mig
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/beevik/etree"
 
+	"github.com/turnkeyd/turnkeyd/internal/xmlread"
 	"github.com/turnkeyd/turnkeyd/mig/decimal"
 )
 
@@ -99,87 +96,15 @@ func rootHead(root *etree.Element) (Head, error) {
 	return h, nil
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
-var encodingPattern = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']`)
-
-// readXML reads data with etree, refusing encodings other than UTF-8 and
-// giving the line of a syntax error.
-func readXML(data []byte) (*etree.Document, error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
-	if m := encodingPattern.FindSubmatch(data); m != nil && !isUTF8Name(string(m[1])) {
-		return nil, encodingError(string(m[1]))
-	}
-	doc := etree.NewDocument()
-	doc.ReadSettings.CharsetReader = func(charset string, r io.Reader) (io.Reader, error) {
-		if isUTF8Name(charset) {
-			return r, nil
-		}
-		return nil, encodingError(charset)
-	}
-	if err := doc.ReadFromBytes(data); err != nil {
-		return nil, fmt.Errorf("not well-formed XML: %w", syntaxDetail(data, err))
-	}
-	return doc, nil
-}
-
-func isUTF8Name(s string) bool {
-	return strings.EqualFold(s, "UTF-8") || strings.EqualFold(s, "UTF8")
-}
-
-func encodingError(name string) error {
-	return fmt.Errorf("the XML declaration names the encoding %q: MIG messages are UTF-8; convert the file (e.g. iconv -f %s -t UTF-8) and declare encoding=\"UTF-8\"", name, name)
-}
-
-// syntaxDetail replaces etree's position-less ErrXML with the error
-// encoding/xml gives for the same input, which has a line number.
-func syntaxDetail(data []byte, err error) error {
-	if !errors.Is(err, etree.ErrXML) {
-		return err
-	}
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for {
-		_, terr := dec.Token()
-		if terr == io.EOF {
-			line, _ := dec.InputPos()
-			return fmt.Errorf("line %d: unexpected end of input (an element is not closed)", line)
-		}
-		if terr != nil {
-			return terr
-		}
-	}
-}
+// readXML reads a MIG message's XML: UTF-8 only, a syntax error with its
+// line (see package xmlread).
+func readXML(data []byte) (*etree.Document, error) { return xmlread.Read(data) }
 
 // singleRoot returns the root element and refuses a second one or text
 // beside it.
-func singleRoot(doc *etree.Document) (*etree.Element, error) {
-	var root *etree.Element
-	for _, t := range doc.Child {
-		switch t := t.(type) {
-		case *etree.Element:
-			if root != nil {
-				return nil, fmt.Errorf("not well-formed XML: a second root element <%s> after <%s>", t.Tag, root.Tag)
-			}
-			root = t
-		case *etree.CharData:
-			if !t.IsWhitespace() || t.IsCData() {
-				return nil, fmt.Errorf("not well-formed XML: text %q outside the root element", clipText(t.Data))
-			}
-		}
-	}
-	if root == nil {
-		return nil, errors.New("no root element: the input is empty or holds no XML element")
-	}
-	return root, nil
-}
+func singleRoot(doc *etree.Document) (*etree.Element, error) { return xmlread.Root(doc) }
 
-func clipText(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
+func clipText(s string) string { return xmlread.Clip(s) }
 
 // repeatedElements names the elements that repeat inside their parent; their paths
 // carry a 1-based index, as in /Invoice/Details/ProductItem[2]/Quantity.

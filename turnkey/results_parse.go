@@ -1,16 +1,13 @@
 package turnkey
 
 import (
-	"bytes"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/beevik/etree"
+	"github.com/turnkeyd/turnkeyd/internal/xmlread"
 )
 
 // ParseProcessResult reads a ProcessResult file. It needs
@@ -256,10 +253,6 @@ func (n node) reqText(name string) (string, error) {
 	return s, err
 }
 
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
-var declaredEncoding = regexp.MustCompile(`^<\?xml[^>]*?\sencoding\s*=\s*["']([^"']*)["']`)
-
 // resultKinds are the roots of the files turnkeyd reads from Turnkey's
 // Unpack folders, with the function that reads each.
 var resultKinds = map[string]string{
@@ -273,36 +266,13 @@ var resultKinds = map[string]string{
 // readResult reads UTF-8 XML (with or without a BOM) and returns its root,
 // which must have the local name want.
 func readResult(data []byte, want string) (node, error) {
-	data = bytes.TrimPrefix(data, utf8BOM)
-	if m := declaredEncoding.FindSubmatch(data); m != nil && !isUTF8(string(m[1])) {
-		return node{}, fmt.Errorf("the XML declaration names the encoding %q: Turnkey's result files are UTF-8", clip(string(m[1])))
+	doc, err := xmlread.Read(data)
+	if err != nil {
+		return node{}, err
 	}
-	doc := etree.NewDocument()
-	doc.ReadSettings.CharsetReader = func(charset string, r io.Reader) (io.Reader, error) {
-		if isUTF8(charset) {
-			return r, nil
-		}
-		return nil, fmt.Errorf("encoding %q is not UTF-8", clip(charset))
-	}
-	if err := doc.ReadFromBytes(data); err != nil {
-		return node{}, fmt.Errorf("not well-formed XML (truncated or not XML?): %w", syntaxError(data, err))
-	}
-	var root *etree.Element
-	for _, t := range doc.Child {
-		switch t := t.(type) {
-		case *etree.Element:
-			if root != nil {
-				return node{}, fmt.Errorf("not well-formed XML: a second root element <%s> after <%s>", t.Tag, root.Tag)
-			}
-			root = t
-		case *etree.CharData:
-			if !t.IsWhitespace() {
-				return node{}, fmt.Errorf("not well-formed XML: text %q outside the root element", clip(t.Data))
-			}
-		}
-	}
-	if root == nil {
-		return node{}, errors.New("no root element: the file is empty or holds no XML element")
+	root, err := xmlread.Root(doc)
+	if err != nil {
+		return node{}, err
 	}
 	if root.Tag != want {
 		if reader, ok := resultKinds[root.Tag]; ok {
@@ -313,34 +283,4 @@ func readResult(data []byte, want string) (node, error) {
 	return node{e: root, path: "/" + want}, nil
 }
 
-func isUTF8(name string) bool {
-	return strings.EqualFold(name, "UTF-8") || strings.EqualFold(name, "UTF8")
-}
-
-// syntaxError replaces etree's position-less ErrXML with what
-// encoding/xml says about the same input, which has a line number.
-func syntaxError(data []byte, err error) error {
-	if !errors.Is(err, etree.ErrXML) {
-		return err
-	}
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	for {
-		_, terr := dec.Token()
-		if terr == io.EOF {
-			line, _ := dec.InputPos()
-			return fmt.Errorf("line %d: unexpected end of input (an element is not closed)", line)
-		}
-		if terr != nil {
-			return terr
-		}
-	}
-}
-
-// clip shortens s for an error message.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
-}
+func clip(s string) string { return xmlread.Clip(s) }
