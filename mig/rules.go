@@ -136,7 +136,7 @@ func (r *Rules) Check(d Document) []Violation {
 	case *WinnerList:
 		runRules(r, &out, d.Head, d, winnerListRules, E0504)
 	default:
-		out.add("MESSAGE_TYPE", "", "", "turnkeyd has no business rules for a %T", d)
+		out.add("MESSAGE_TYPE", noPath, "", "turnkeyd has no business rules for a %T", d)
 	}
 	return out.list
 }
@@ -151,7 +151,7 @@ type ruleRow[D any] struct {
 // run applies the rows of table that apply to head; d must be one of kinds.
 func runRules[D any](r *Rules, out *ruleReport, head Head, d D, table []ruleRow[D], kinds ...MessageType) {
 	if !slices.Contains(kinds, head.Type) {
-		out.add("MESSAGE_TYPE", "", string(head.Type),
+		out.add("MESSAGE_TYPE", noPath, string(head.Type),
 			"this document cannot be a %s message (it can be %s): set its Head.Type to one of those", head.Type, ruleTypeList(kinds))
 		return
 	}
@@ -173,8 +173,8 @@ func ruleTypeList(ts []MessageType) string {
 // ruleReport collects violations in the order the checks find them.
 type ruleReport struct{ list []Violation }
 
-func (p *ruleReport) add(code, path, value, format string, args ...any) {
-	p.list = append(p.list, Violation{Code: code, Path: path, Value: value, Reason: fmt.Sprintf(format, args...)})
+func (p *ruleReport) add(code string, path elemPath, value, format string, args ...any) {
+	p.list = append(p.list, Violation{Code: code, Path: path.String(), Value: value, Reason: fmt.Sprintf(format, args...)})
 }
 
 // rulePath is the path of a root element; its methods build the paths of
@@ -182,23 +182,63 @@ func (p *ruleReport) add(code, path, value, format string, args ...any) {
 type rulePath string
 
 // rulePathOf returns the path of h's root element, e.g. "/Invoice".
-func rulePathOf(h Head) rulePath { return rulePath("/" + h.Root()) }
+func rulePathOf(h Head) rulePath { return rulePath(h.Root()) }
 
-// at returns the path of an element below the root.
-func (p rulePath) at(elems ...string) string { return string(p) + "/" + strings.Join(elems, "/") }
+// elemPath is an element's path, kept in parts until a violation needs it
+// as text: most checks find nothing, and building every path would cost
+// more than the checks themselves.
+type elemPath struct {
+	root  rulePath
+	elems [4]string
+	n     int
+	index int // > 0: elems[1] is a repeated element and this its 1-based index
+}
 
-// main returns the path of a field of Main.
-func (p rulePath) main(elems ...string) string { return p.at(append([]string{"Main"}, elems...)...) }
+// noPath is the path of a violation of the document as a whole.
+var noPath elemPath
+
+// String returns the path, e.g. /Invoice/Details/ProductItem[3]/Amount.
+func (e elemPath) String() string {
+	if e.root == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("/")
+	b.WriteString(string(e.root))
+	for i := range e.n {
+		b.WriteString("/")
+		b.WriteString(e.elems[i])
+		if i == 1 && e.index > 0 {
+			b.WriteString("[" + strconv.Itoa(e.index) + "]")
+		}
+	}
+	return b.String()
+}
+
+// at returns the path of an element below the root (at most four levels).
+func (p rulePath) at(elems ...string) elemPath {
+	e := elemPath{root: p}
+	e.n = copy(e.elems[:], elems)
+	return e
+}
+
+// main returns the path of a field of Main (at most three levels below it).
+func (p rulePath) main(elems ...string) elemPath {
+	e := elemPath{root: p, n: 1 + min(len(elems), 3)}
+	e.elems[0] = "Main"
+	copy(e.elems[1:], elems)
+	return e
+}
 
 // item returns the path of a field of the i-th (0-based) repeatable element
 // name under Details.
-func (p rulePath) item(name string, i int, field string) string {
-	return p.at("Details", name+"["+strconv.Itoa(i+1)+"]", field)
+func (p rulePath) item(name string, i int, field string) elemPath {
+	return elemPath{root: p, elems: [4]string{"Details", name, field}, n: 3, index: i + 1}
 }
 
 // ruleUniqueSequence reports each item whose sequence number (elem) an
 // earlier item already has; empty numbers are left to the schema.
-func ruleUniqueSequence(out *ruleReport, n int, elem string, seq func(i int) string, pathOf func(i int) string) {
+func ruleUniqueSequence(out *ruleReport, n int, elem string, seq func(i int) string, pathOf func(i int) elemPath) {
 	first := make(map[string]int, n)
 	for i := range n {
 		v := seq(i)

@@ -55,7 +55,7 @@ func (r *Rules) allowanceSequenceNumbers(a *Allowance, out *ruleReport) {
 	p := rulePathOf(a.Head)
 	ruleUniqueSequence(out, len(a.Items), "AllowanceSequenceNumber",
 		func(i int) string { return a.Items[i].SequenceNumber },
-		func(i int) string { return p.item("ProductItem", i, "AllowanceSequenceNumber") })
+		func(i int) elemPath { return p.item("ProductItem", i, "AllowanceSequenceNumber") })
 }
 
 // allowanceLineTax checks each line's TaxType and that its Tax is the tax

@@ -125,7 +125,7 @@ func (r *Rules) invoiceBuckets(inv *Invoice, out *ruleReport) {
 	}
 }
 
-func (r *Rules) checkMixedTotal(out *ruleReport, path string, inv *Invoice, lines Decimal) {
+func (r *Rules) checkMixedTotal(out *ruleReport, path elemPath, inv *Invoice, lines Decimal) {
 	a := inv.Amount
 	buckets := a.SalesAmount.Add(a.FreeTaxSalesAmount).Add(a.ZeroTaxSalesAmount)
 	if buckets.Cmp(lines) != 0 {

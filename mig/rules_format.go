@@ -33,7 +33,7 @@ var (
 
 // checkBAN reports value unless it is a valid 統一編號, or the consumer id
 // where role allows one.
-func (r *Rules) checkBAN(out *ruleReport, path, value string, role banRole) {
+func (r *Rules) checkBAN(out *ruleReport, path elemPath, value string, role banRole) {
 	switch {
 	case value == r.ConsumerID && role.consumerOK:
 	case value == r.ConsumerID:
@@ -101,7 +101,7 @@ func (r *Rules) banSumText(sum int, alt bool) string {
 }
 
 // checkInvoiceNumber reports value unless it is an invoice number.
-func (r *Rules) checkInvoiceNumber(out *ruleReport, path, value, what string) {
+func (r *Rules) checkInvoiceNumber(out *ruleReport, path elemPath, value, what string) {
 	if r.InvoiceNumber.MatchString(value) {
 		return
 	}
@@ -114,7 +114,7 @@ func (r *Rules) checkInvoiceNumber(out *ruleReport, path, value, what string) {
 
 // checkDate reports value unless it is a real yyyyMMdd date, and returns
 // whether it is.
-func (r *Rules) checkDate(out *ruleReport, path string, value Date, what string) bool {
+func (r *Rules) checkDate(out *ruleReport, path elemPath, value Date, what string) bool {
 	s := string(value)
 	if len(s) != 8 || !ruleASCIIDigits(s) {
 		out.add("DATE_INVALID", path, s, "%s %q is not a yyyyMMdd date (8 digits, Gregorian year, e.g. 20260115)", what, s)
@@ -140,8 +140,11 @@ var ruleTimePattern = regexp.MustCompile(`^([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0
 
 // checkTime reports value unless it is a real HH:mm:ss time of day without
 // fraction or time zone.
-func (r *Rules) checkTime(out *ruleReport, path string, value TimeOfDay, what string) {
+func (r *Rules) checkTime(out *ruleReport, path elemPath, value TimeOfDay, what string) {
 	s := string(value)
+	if plainTimeOK(s) {
+		return // the usual case, without the regular expression
+	}
 	m := ruleTimePattern.FindStringSubmatch(s)
 	if m == nil {
 		out.add("TIME_INVALID", path, s, "%s %q is not HH:mm:ss (24-hour clock, e.g. 14:03:59)", what, s)
@@ -163,9 +166,18 @@ func (r *Rules) checkTime(out *ruleReport, path string, value TimeOfDay, what st
 	}
 }
 
+// plainTimeOK reports whether s is a real time of day written HH:mm:ss.
+func plainTimeOK(s string) bool {
+	if len(s) != 8 || s[2] != ':' || s[5] != ':' || !ruleASCIIDigits(s[:2]) || !ruleASCIIDigits(s[3:5]) || !ruleASCIIDigits(s[6:]) {
+		return false
+	}
+	two := func(i int) int { return int(s[i]-'0')*10 + int(s[i+1]-'0') }
+	return two(0) <= 23 && two(3) <= 59 && two(6) <= 59
+}
+
 // checkYearMonth reports value unless it is a period: ROC year (3 digits)
 // and the period's even month, e.g. 11502 for January–February 2026.
-func (r *Rules) checkYearMonth(out *ruleReport, path, value string) {
+func (r *Rules) checkYearMonth(out *ruleReport, path elemPath, value string) {
 	if len(value) != 5 || !ruleASCIIDigits(value) {
 		out.add("YEAR_MONTH_INVALID", path, value,
 			"YearMonth %q is not 5 ASCII digits: write the ROC year (3 digits) and the period's even month, e.g. 11502 for Jan-Feb 2026", value)
@@ -184,7 +196,7 @@ func (r *Rules) checkYearMonth(out *ruleReport, path, value string) {
 var ruleTrackPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // checkTrack reports value unless it is a track (字軌): two capital letters.
-func (r *Rules) checkTrack(out *ruleReport, path, value string) {
+func (r *Rules) checkTrack(out *ruleReport, path elemPath, value string) {
 	if !ruleTrackPattern.MatchString(value) {
 		out.add("TRACK_FORMAT", path, value, "InvoiceTrack %q is not two capital letters A-Z (e.g. AB)", value)
 	}
@@ -192,7 +204,7 @@ func (r *Rules) checkTrack(out *ruleReport, path, value string) {
 
 // checkTrackNumber reports value unless it is the 8 ASCII digits of an
 // invoice number without its track, and returns the number when it is.
-func (r *Rules) checkTrackNumber(out *ruleReport, path, value, what string) (int, bool) {
+func (r *Rules) checkTrackNumber(out *ruleReport, path elemPath, value, what string) (int, bool) {
 	if len(value) != 8 || !ruleASCIIDigits(value) {
 		out.add("RANGE_NUMBER_FORMAT", path, value, "%s %q is not 8 ASCII digits (the number without its track letters)", what, value)
 		return 0, false
@@ -217,7 +229,7 @@ func ruleASCIIDigits(s string) bool {
 // with an empty Path, so the caller can name its own field.
 func (r *Rules) CheckBAN(value, who string, consumerOK bool) *Violation {
 	var out ruleReport
-	r.checkBAN(&out, "", value, banRole{who: who, consumerOK: consumerOK})
+	r.checkBAN(&out, noPath, value, banRole{who: who, consumerOK: consumerOK})
 	if len(out.list) == 0 {
 		return nil
 	}

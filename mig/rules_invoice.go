@@ -159,7 +159,7 @@ func (r *Rules) invoiceLineAmounts(inv *Invoice, out *ruleReport) {
 
 // checkLineAmount reports amount unless it is quantity × price rounded half
 // up to r.AmountPlaces.
-func (r *Rules) checkLineAmount(out *ruleReport, path string, quantity, price, amount Decimal) {
+func (r *Rules) checkLineAmount(out *ruleReport, path elemPath, quantity, price, amount Decimal) {
 	want := quantity.Mul(price).Round(r.AmountPlaces)
 	if amount.Cmp(want) != 0 {
 		out.add("LINE_AMOUNT", path, amount.String(),
@@ -172,7 +172,7 @@ func (r *Rules) invoiceSequenceNumbers(inv *Invoice, out *ruleReport) {
 	p := rulePathOf(inv.Head)
 	ruleUniqueSequence(out, len(inv.Items), "SequenceNumber",
 		func(i int) string { return inv.Items[i].SequenceNumber },
-		func(i int) string { return p.item("ProductItem", i, "SequenceNumber") })
+		func(i int) elemPath { return p.item("ProductItem", i, "SequenceNumber") })
 }
 
 func (r *Rules) knownTaxType(inv *Invoice) bool {

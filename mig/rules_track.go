@@ -55,12 +55,12 @@ func (r *Rules) blankTrackRanges(b *BlankTracks, out *ruleReport) {
 			ranges = append(ranges, nr)
 		}
 	}
-	r.checkOverlaps(out, ranges, func(i int) string { return p.item("BranchTrackBlankItem", i, "InvoiceBeginNo") })
+	r.checkOverlaps(out, ranges, func(i int) elemPath { return p.item("BranchTrackBlankItem", i, "InvoiceBeginNo") })
 }
 
 // checkRange checks the numbers of one range, its order and that it ends a
 // booklet; it returns the range when its numbers are well formed and ordered.
-func (r *Rules) checkRange(out *ruleReport, beginPath, endPath string, rg NumberRange, item int) (ruleRange, bool) {
+func (r *Rules) checkRange(out *ruleReport, beginPath, endPath elemPath, rg NumberRange, item int) (ruleRange, bool) {
 	begin, okB := r.checkTrackNumber(out, beginPath, rg.Begin, "InvoiceBeginNo")
 	end, okE := r.checkTrackNumber(out, endPath, rg.End, "InvoiceEndNo")
 	if okE && len(r.BookletEnds) > 0 && !slices.Contains(r.BookletEnds, rg.End[6:]) {
@@ -80,7 +80,7 @@ func (r *Rules) checkRange(out *ruleReport, beginPath, endPath string, rg Number
 
 // checkOverlaps reports each range that overlaps another, at the later item
 // of the two, in item order.
-func (r *Rules) checkOverlaps(out *ruleReport, ranges []ruleRange, beginPath func(item int) string) {
+func (r *Rules) checkOverlaps(out *ruleReport, ranges []ruleRange, beginPath func(item int) elemPath) {
 	sort.SliceStable(ranges, func(i, j int) bool { return ranges[i].begin < ranges[j].begin })
 	type overlap struct{ first, later ruleRange }
 	var found []overlap
