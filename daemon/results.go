@@ -69,10 +69,26 @@ func (r *Results) Run(ctx context.Context) error {
 
 // Cycle reads what Turnkey did since the last cycle, tells the ERP, and
 // hands released documents to Turnkey.
+//
+// Both result folders are listed before either is applied, and
+// ProcessResults go first: Turnkey (or the simulator) may write a message's
+// ProcessResult and the SummaryResult naming it between two listings, and
+// the ProcessResult carries the reason the summary lacks.
 func (r *Results) Cycle(ctx context.Context) error {
 	errs := []error{r.pickups(ctx)}
+	var lists [][]string
 	for _, kind := range []string{kindProcess, kindSummary} {
-		errs = append(errs, r.resultFiles(ctx, kind))
+		paths, err := r.list(kind)
+		errs = append(errs, err)
+		lists = append(lists, paths)
+	}
+	for i, kind := range []string{kindProcess, kindSummary} {
+		for _, p := range lists[i] {
+			if err := r.resultFile(ctx, kind, p); err != nil {
+				errs = append(errs, err)
+				break
+			}
+		}
 	}
 	errs = append(errs, r.written(ctx), r.status.flush(ctx))
 	return errors.Join(errs...)
@@ -146,8 +162,8 @@ func movedFiles(src string, since time.Time) (map[string]string, error) {
 	return out, nil
 }
 
-// resultFiles applies every new file of a kind.
-func (r *Results) resultFiles(ctx context.Context, kind string) error {
+// list returns the files of a kind, in name order.
+func (r *Results) list(kind string) ([]string, error) {
 	root := r.dirs[kind]
 	var paths []string
 	err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
@@ -162,15 +178,10 @@ func (r *Results) resultFiles(ctx context.Context, kind string) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("%s folder %s: %w", kind, root, err)
+		return nil, fmt.Errorf("%s folder %s: %w", kind, root, err)
 	}
 	slices.Sort(paths)
-	for _, p := range paths {
-		if err := r.resultFile(ctx, kind, p); err != nil {
-			return err
-		}
-	}
-	return nil
+	return paths, nil
 }
 
 func (r *Results) resultFile(ctx context.Context, kind, path string) error {
@@ -226,7 +237,10 @@ func (r *Results) resultFile(ctx context.Context, kind, path string) error {
 func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, problems *[]string) error {
 	for i, info := range pr.Results {
 		number, date := info.Parameters[0], info.Parameters[1]
-		d, err := rt.FindForResult(pr.MessageType, number, date)
+		d, err := rt.FindFailed(pr.MessageType, number, date)
+		if err == nil && d == nil {
+			d, err = rt.FindForResult(pr.MessageType, number, date)
+		}
 		if err != nil {
 			return err
 		}
@@ -258,7 +272,7 @@ func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, 
 			}
 		}
 		for _, ref := range m.Failed.Invoices {
-			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateRejected, "FAILED",
+			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateRejected, ledger.CodeFailed,
 				"the platform's SummaryResult lists it as failed; its ProcessResult, if any, gives the reason", problems); err != nil {
 				return err
 			}
@@ -303,7 +317,7 @@ func (r *Results) apply(ctx context.Context, file ledger.ResultFile, fn func(rt 
 		return err
 	}
 	for _, c := range changes {
-		if c.To == ledger.StateRejected {
+		if c.To == ledger.StateRejected && c.From != ledger.StateRejected { // a refusal, not its reason coming later
 			code := c.Code
 			if code == "" {
 				code = "unknown"

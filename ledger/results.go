@@ -143,6 +143,9 @@ func (rt *ResultTx) Transition(id int64, to, cause, code, message, location stri
 		return fmt.Errorf("document %d: %w", id, err)
 	}
 	if d.State == to {
+		if to == StateRejected && d.ResultCode == CodeFailed && code != "" && code != CodeFailed {
+			return rt.refine(d, cause, code, message)
+		}
 		if location != "" && d.Location == "" {
 			_, err = rt.tx.ExecContext(rt.ctx, `UPDATE documents SET location = ? WHERE id = ?`, location, id)
 		}
@@ -171,6 +174,41 @@ func (rt *ResultTx) Transition(id int64, to, cause, code, message, location stri
 		return rt.refuseWaiting(d, code, message)
 	}
 	return nil
+}
+
+// CodeFailed marks a refusal known only from a SummaryResult's Failed list;
+// the platform's ProcessResult, when it comes, gives the real code.
+const CodeFailed = "FAILED"
+
+// refine gives a document refused as FAILED the platform's code and
+// reason, with an event, so the ERP learns why.
+func (rt *ResultTx) refine(d *Document, cause, code, message string) error {
+	if _, err := rt.tx.ExecContext(rt.ctx, `UPDATE documents SET result_code = ?, result_message = ?, updated_at = ? WHERE id = ?`,
+		code, message, rt.now, d.ID); err != nil {
+		return fmt.Errorf("document %d: %w", d.ID, err)
+	}
+	if _, err := rt.tx.ExecContext(rt.ctx, `INSERT INTO events (at, document_id, kind, from_state, to_state, cause, code, detail)
+		VALUES (?, ?, 'document', 'rejected', 'rejected', ?, ?, ?)`, rt.now, d.ID, cause, code, message); err != nil {
+		return err
+	}
+	rt.changes = append(rt.changes, Change{Document: *d, From: StateRejected, To: StateRejected, Code: code, Message: message})
+	return nil
+}
+
+// FindFailed returns the document of that message type, number and date
+// that a SummaryResult refused without a reason (code FAILED), or nil: a
+// ProcessResult read after the summary belongs to it, not to a newer
+// document of the same number the ERP sent since.
+func (rt *ResultTx) FindFailed(msgType, number, date string) (*Document, error) {
+	row := rt.tx.QueryRowContext(rt.ctx, `SELECT `+docColumns+` FROM documents
+		WHERE msg_type = ?1 AND (invoice_number = ?2 AND action NOT IN ('allowance', 'void_allowance') OR allowance_number = ?2)
+		  AND state = 'rejected' AND result_code = ?4 AND (?3 = '' OR invoice_date = ?3)
+		ORDER BY id DESC LIMIT 1`, msgType, number, date, CodeFailed)
+	d, err := scanDocument(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return d, err
 }
 
 func allowedChange(from, to string) bool {
