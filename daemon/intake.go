@@ -93,9 +93,15 @@ func drainContext(parent context.Context, grace time.Duration) (context.Context,
 // Ready is closed once recovery is done.
 func (in *Intake) Ready() <-chan struct{} { return in.ready }
 
-// recover finishes what a crash interrupted: documents accepted but not
-// written, and files left in work/.
+// recover finishes what a crash interrupted: temporary files of writes cut
+// short, documents accepted but not written, and files left in work/.
 func (in *Intake) recover(ctx context.Context) error {
+	if err := in.target.Clean(ctx); err != nil {
+		return err
+	}
+	if err := in.folder.Clean(); err != nil {
+		return err
+	}
 	if err := in.flush(ctx, nil); err != nil {
 		return err
 	}
@@ -266,14 +272,15 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 		}
 		var files []turnkey.File
 		ids := make([]int64, 0, len(docs))
+		handed := handedFiles{target: in.target, since: oldestUnrendered(docs, rendered)}
 		for _, d := range docs {
 			data, fresh := rendered[d.ID]
 			if !fresh {
-				handed, err := in.target.Handed(ctx, d.TargetDir, d.FileName)
+				there, err := handed.has(ctx, d.TargetDir, d.FileName)
 				if err != nil {
 					return err
 				}
-				if handed {
+				if there {
 					ids = append(ids, d.ID)
 					continue
 				}
@@ -294,4 +301,38 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 			delete(rendered, id)
 		}
 	}
+}
+
+// oldestUnrendered returns the creation time of the oldest of docs that has
+// no fresh rendering: no file of this batch can have been handed earlier.
+func oldestUnrendered(docs []ledger.Document, rendered map[int64][]byte) time.Time {
+	var oldest time.Time
+	for _, d := range docs {
+		if _, fresh := rendered[d.ID]; !fresh && (oldest.IsZero() || d.CreatedAt.Before(oldest)) {
+			oldest = d.CreatedAt
+		}
+	}
+	return oldest
+}
+
+// handedFiles asks the target once per folder which files it holds already.
+type handedFiles struct {
+	target turnkey.Target
+	since  time.Time
+	dirs   map[string]map[string]bool
+}
+
+func (h *handedFiles) has(ctx context.Context, dir, name string) (bool, error) {
+	names, ok := h.dirs[dir]
+	if !ok {
+		var err error
+		if names, err = h.target.Handed(ctx, dir, h.since); err != nil {
+			return false, fmt.Errorf("look for files handed to Turnkey before a stop: %w", err)
+		}
+		if h.dirs == nil {
+			h.dirs = map[string]map[string]bool{}
+		}
+		h.dirs[dir] = names
+	}
+	return names[name], nil
 }

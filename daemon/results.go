@@ -94,23 +94,57 @@ func (r *Results) Cycle(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// pickups finds where Turnkey put the files still believed in SRC.
+// pickups finds where Turnkey put the files still believed in SRC. Each
+// folder is listed once per cycle, not looked up file by file: a backlog of
+// tens of thousands of files waiting for Turnkey costs one ReadDir.
 func (r *Results) pickups(ctx context.Context) error {
 	docs, err := r.ledger.InFlight(ctx)
 	if err != nil || len(docs) == 0 {
 		return err
 	}
-	moved := map[string]map[string]string{} // SRC folder → file name → BAK/ERR path
+	byDir := map[string][]ledger.Handoff{}
+	var dirs []string
 	for _, d := range docs {
-		if _, err := os.Lstat(filepath.Join(d.TargetDir, d.FileName)); err == nil {
-			continue // still waiting in SRC
+		if byDir[d.TargetDir] == nil {
+			dirs = append(dirs, d.TargetDir)
 		}
-		if moved[d.TargetDir] == nil {
-			if moved[d.TargetDir], err = movedFiles(d.TargetDir, d.WrittenAt); err != nil {
-				return err
-			}
+		byDir[d.TargetDir] = append(byDir[d.TargetDir], d)
+	}
+	for _, dir := range dirs {
+		if err := r.pickupsIn(ctx, dir, byDir[dir]); err != nil {
+			return err
 		}
-		path, ok := moved[d.TargetDir][d.FileName]
+	}
+	return nil
+}
+
+// pickupsIn settles the documents handed to one SRC folder that have left it.
+func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Handoff) error {
+	waiting, err := fileNames(dir)
+	if err != nil {
+		return err
+	}
+	var gone []ledger.Handoff
+	for _, d := range docs {
+		if !waiting[d.FileName] {
+			gone = append(gone, d)
+		}
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	oldest := gone[0].WrittenAt
+	for _, d := range gone {
+		if d.WrittenAt.Before(oldest) {
+			oldest = d.WrittenAt
+		}
+	}
+	moved, err := turnkey.Moved(dir, oldest)
+	if err != nil {
+		return err
+	}
+	for _, d := range gone {
+		path, ok := moved[d.FileName]
 		if !ok {
 			continue // between SRC and BAK, or removed by someone: looked for again next cycle
 		}
@@ -131,35 +165,17 @@ func (r *Results) pickups(ctx context.Context) error {
 	return nil
 }
 
-// movedFiles lists the files in the BAK and ERR folders beside src, in the
-// dated sub-folders from the day before since onwards.
-func movedFiles(src string, since time.Time) (map[string]string, error) {
-	out := map[string]string{}
-	first := since.AddDate(0, 0, -1).Format("20060102")
-	for _, sub := range []string{"BAK", "ERR"} {
-		root := filepath.Join(filepath.Dir(src), sub)
-		days, err := os.ReadDir(root)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		for _, day := range days {
-			if !day.IsDir() || day.Name() < first {
-				continue
-			}
-			err := filepath.WalkDir(filepath.Join(root, day.Name()), func(path string, e fs.DirEntry, err error) error {
-				if err == nil && e.Type().IsRegular() {
-					out[e.Name()] = path
-				}
-				return err
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
+// fileNames returns the names in dir; none when dir does not exist.
+func fileNames(dir string) (map[string]bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("upload folder %s: %w", dir, err)
 	}
-	return out, nil
+	names := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		names[e.Name()] = true
+	}
+	return names, nil
 }
 
 // list returns the files of a kind, in name order.

@@ -248,6 +248,19 @@ func TestUnwrittenDocuments(t *testing.T) {
 	if err != nil || d.WrittenAt.IsZero() || !d.UpdatedAt.Equal(d.WrittenAt) || d.State != StateQueued {
 		t.Errorf("Document(2): %+v, %v", d, err)
 	}
+	flight, err := l.InFlight(ctx)
+	if err != nil || len(flight) != 3 {
+		t.Fatalf("InFlight: %+v, %v, want documents 1, 2 and 4", flight, err)
+	}
+	for i, id := range []int64{1, 2, 4} {
+		h := flight[i]
+		if h.ID != id || h.TargetDir == "" || !strings.HasSuffix(h.FileName, ".xml") || h.WrittenAt.IsZero() {
+			t.Errorf("InFlight[%d] = %+v, want document %d with its folder, file and time", i, h, id)
+		}
+	}
+	if flight[1].WrittenAt != d.WrittenAt || flight[1].FileName != d.FileName || flight[1].TargetDir != d.TargetDir {
+		t.Errorf("InFlight says %+v of document 2, Document says %s/%s at %s", flight[1], d.TargetDir, d.FileName, d.WrittenAt)
+	}
 	evs, err := l.Events(ctx, EventQuery{DocumentID: 2})
 	if err != nil || len(evs) != 2 || evs[0].ToState != StateQueued || evs[0].Cause != "intake" ||
 		!strings.HasPrefix(evs[0].Detail, "file orders-") || !strings.HasSuffix(evs[0].Detail, " line 2") ||
@@ -287,4 +300,28 @@ func TestDocumentQueries(t *testing.T) {
 		t.Errorf("a void used a number: %+v", u)
 	}
 	mustVerify(t, l)
+}
+
+// TestUnwrittenDocumentsPlan keeps the crash recovery query on the partial
+// index of unwritten documents: through documents_by_state it would walk
+// every queued document, most of a backlog waiting for Turnkey.
+func TestUnwrittenDocumentsPlan(t *testing.T) {
+	l := openTest(t)
+	rows, err := l.r.Query(`EXPLAIN QUERY PLAN SELECT `+docColumns+` FROM documents `+unwrittenQuery, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if got := strings.Join(plan, "; "); !strings.Contains(got, "documents_unwritten") {
+		t.Errorf("query plan %q does not use documents_unwritten", got)
+	}
 }

@@ -276,10 +276,41 @@ func number(d *Document) string {
 	return d.InvoiceNumber
 }
 
+// Handoff is where a document's file was handed to Turnkey, and when.
+type Handoff struct {
+	ID        int64
+	TargetDir string
+	FileName  string
+	WrittenAt time.Time
+}
+
 // InFlight returns the documents whose XML is in Turnkey's upload folder
 // and which Turnkey has not taken yet (queued and written), oldest first.
-func (l *Ledger) InFlight(ctx context.Context) ([]Document, error) {
-	return l.documents(ctx, "documents in flight", `WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`)
+// Only where their files are is read, not their bodies: a backlog can hold
+// many thousands.
+func (l *Ledger) InFlight(ctx context.Context) ([]Handoff, error) {
+	rows, err := l.r.QueryContext(ctx, `SELECT id, target_dir, file_name, written_at FROM documents
+		WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("documents in flight: %w", err)
+	}
+	defer rows.Close()
+	var out []Handoff
+	for rows.Next() {
+		var h Handoff
+		var at string
+		if err := rows.Scan(&h.ID, &h.TargetDir, &h.FileName, &at); err != nil {
+			return nil, fmt.Errorf("documents in flight: %w", err)
+		}
+		if h.WrittenAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("documents in flight: document %d: %w", h.ID, err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("documents in flight: %w", err)
+	}
+	return out, nil
 }
 
 // DocumentsByState returns the documents in state (all when empty) created

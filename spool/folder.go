@@ -120,6 +120,19 @@ func (f *Folder) Claim(name string) error {
 	return nil
 }
 
+// Clean removes the temporary files that result and error files cut short
+// by a stop left in out/ and failed/ (dot-names ending in .tmp, never read
+// by an ERP that follows docs/csv.md). Call it at start, before processing.
+func (f *Folder) Clean() error {
+	var errs []error
+	for _, sub := range []string{"out", "failed"} {
+		if _, err := atomicfile.RemoveTemps(filepath.Join(f.dir, sub)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Done moves work/name to done/. A file of the same name processed earlier
 // is kept: the new one gets a time suffix.
 func (f *Folder) Done(name string, now time.Time) error {

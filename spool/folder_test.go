@@ -126,3 +126,29 @@ func TestWriteResult(t *testing.T) {
 		t.Errorf("result file:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+func TestCleanRemovesTempsOfCutShortAnswers(t *testing.T) {
+	f := newTestFolder(t)
+	drop(t, f, "out", ".orders.result.csv.812-3.tmp", "line,order_id") // a result write cut short
+	drop(t, f, "failed", ".bad.csv.error.txt.812-4.tmp", "bad.csv could")
+	keep := [][2]string{{"out", "orders.result.csv"}, {"out", "status-20261203.csv"}, {"in", ".x.csv.1-2.tmp"}, {"failed", "bad.csv"}}
+	for _, k := range keep {
+		drop(t, f, k[0], k[1], "x")
+	}
+	if err := f.Clean(); err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{"out", "failed"} {
+		entries, _ := os.ReadDir(f.Path(sub, ""))
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".tmp") {
+				t.Errorf("%s/%s is left after Clean", sub, e.Name())
+			}
+		}
+	}
+	for _, k := range keep {
+		if _, err := os.Lstat(f.Path(k[0], k[1])); err != nil {
+			t.Errorf("Clean removed %s/%s, which is not its own temporary file: %v", k[0], k[1], err)
+		}
+	}
+}

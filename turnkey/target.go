@@ -29,10 +29,15 @@ type Target interface {
 	// Put hands files over. On error some files may have been placed,
 	// each complete; Put may be called again with the same files.
 	Put(ctx context.Context, files []File) error
-	// Handed reports whether name was already handed over in dir: it is
-	// still in dir, or Turnkey has moved it to the message's BAK or ERR
-	// folder. Recovery uses it so that a file is never uploaded twice.
-	Handed(ctx context.Context, dir, name string) (bool, error)
+	// Handed returns the names of the files already handed over in dir
+	// that may have been handed at or after since: those still in dir and
+	// those Turnkey moved to the message's BAK or ERR folder since then.
+	// Recovery uses it, one listing per folder, so that a file is never
+	// uploaded twice.
+	Handed(ctx context.Context, dir string, since time.Time) (map[string]bool, error)
+	// Clean removes what an earlier run cut short left behind in the
+	// target's own staging area. It is called once, before recovery.
+	Clean(ctx context.Context) error
 	// Ready reports whether the target can take files now.
 	Ready(ctx context.Context) error
 }
@@ -73,38 +78,68 @@ func (t *LocalTarget) Put(ctx context.Context, files []File) error {
 	return atomicfile.WriteAll(t.staging, batch)
 }
 
-// Handed looks for name in dir and in the BAK and ERR folders beside it
-// (<MSG>/BAK/<yyyyMMdd>/<HH-HH>/name and the same under ERR).
-func (t *LocalTarget) Handed(_ context.Context, dir, name string) (bool, error) {
-	if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
-		return true, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return false, err
+// Handed lists dir and the BAK and ERR folders beside it
+// (<MSG>/BAK/<yyyyMMdd>/<HH-HH>/name and the same under ERR), from the day
+// before since onwards.
+func (t *LocalTarget) Handed(_ context.Context, dir string, since time.Time) (map[string]bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("upload folder %s: %w", dir, err)
 	}
-	msgDir := filepath.Dir(dir)
+	moved, err := Moved(dir, since)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(entries)+len(moved))
+	for _, e := range entries {
+		names[e.Name()] = true
+	}
+	for name := range moved {
+		names[name] = true
+	}
+	return names, nil
+}
+
+// Moved lists the files Turnkey moved out of the upload folder src into the
+// BAK and ERR folders beside it, name → path, looking only at the dated
+// sub-folders from the day before since onwards (Turnkey names them in its
+// own time zone; the day's margin covers any offset).
+func Moved(src string, since time.Time) (map[string]string, error) {
+	out := map[string]string{}
+	first := since.AddDate(0, 0, -1).Format("20060102")
 	for _, sub := range []string{"BAK", "ERR"} {
-		found := false
-		err := filepath.WalkDir(filepath.Join(msgDir, sub), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return fs.SkipAll
+		root := filepath.Join(filepath.Dir(src), sub)
+		days, err := os.ReadDir(root)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		for _, day := range days {
+			if !day.IsDir() || day.Name() < first {
+				continue
+			}
+			err := filepath.WalkDir(filepath.Join(root, day.Name()), func(path string, e fs.DirEntry, err error) error {
+				if err == nil && e.Type().IsRegular() {
+					out[e.Name()] = path
 				}
 				return err
+			})
+			if err != nil {
+				return nil, err
 			}
-			if !d.IsDir() && d.Name() == name {
-				found = true
-				return fs.SkipAll
-			}
-			return nil
-		})
-		if err != nil {
-			return false, err
-		}
-		if found {
-			return true, nil
 		}
 	}
-	return false, nil
+	return out, nil
+}
+
+// Clean removes the temporary files a killed run left in the staging
+// folder. Nothing there was ever visible to Turnkey: a staged file becomes
+// a message only by its rename into SRC, and the documents they were for
+// are still unwritten in the ledger, so recovery writes them again.
+func (t *LocalTarget) Clean(context.Context) error {
+	_, err := atomicfile.RemoveTemps(t.staging)
+	return err
 }
 
 // Ready checks that Turnkey's work folder exists and is a folder.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -29,15 +30,70 @@ func TestLocalTargetPutAndHanded(t *testing.T) {
 	if len(left) != 0 {
 		t.Errorf("staging keeps %d files", len(left))
 	}
-	// Turnkey moves a file to BAK/<date>/<hour range>/ once it is picked up.
-	bak := filepath.Join(root, "UpCast", "B2SSTORAGE", "F0401", "BAK", "20261122", "10-11")
-	os.MkdirAll(bak, 0o755)
-	os.Rename(filepath.Join(src, "a.xml"), filepath.Join(bak, "a.xml"))
-	for name, want := range map[string]bool{"a.xml": true, "b.xml": true, "c.xml": false} {
-		got, err := target.Handed(ctx, src, name)
-		if err != nil || got != want {
-			t.Errorf("Handed(%s) = %v, %v; want %v", name, got, err, want)
+	// Turnkey moves a file to BAK/<date>/<hour range>/ once it is picked up,
+	// and refused ones to ERR/…; a file moved long before since is not looked at.
+	move := func(name, sub, day string) {
+		t.Helper()
+		dir := filepath.Join(root, "UpCast", "B2SSTORAGE", "F0401", sub, day, "10-11")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
 		}
+		if err := os.Rename(filepath.Join(src, name), filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := target.Put(ctx, []File{{Dir: src, Name: "c.xml", Data: []byte("<c/>")}, {Dir: src, Name: "old.xml", Data: []byte("<o/>")}}); err != nil {
+		t.Fatal(err)
+	}
+	move("a.xml", "BAK", "20261122")
+	move("c.xml", "ERR", "20261121") // the day before since: Turnkey's clock may be ahead
+	move("old.xml", "BAK", "20261001")
+	since := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	got, err := target.Handed(ctx, src, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"a.xml": true, "b.xml": true, "c.xml": true, "old.xml": false, "d.xml": false} {
+		if got[name] != want {
+			t.Errorf("Handed since %s: %s = %v, want %v (all: %v)", since.Format(time.DateOnly), name, got[name], want, got)
+		}
+	}
+	moved, err := Moved(src, since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(moved) != 2 || !strings.Contains(moved["c.xml"], filepath.Join("ERR", "20261121")) {
+		t.Errorf("Moved = %v, want a.xml in BAK and c.xml in ERR", moved)
+	}
+	// A folder Turnkey has not made yet holds nothing; it is not an error.
+	none, err := target.Handed(ctx, filepath.Join(root, "UpCast", "B2SSTORAGE", "F0501", "SRC"), since)
+	if err != nil || len(none) != 0 {
+		t.Errorf("Handed on a missing folder = %v, %v", none, err)
+	}
+}
+
+func TestLocalTargetCleanRemovesOnlyStagedTemps(t *testing.T) {
+	root := t.TempDir()
+	staging := filepath.Join(root, ".turnkeyd-staging")
+	if err := os.MkdirAll(staging, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// What a kill between write and rename leaves, and a file that is not ours.
+	for _, name := range []string{".F0401-AB12345678.xml.4711-93.tmp", ".x.xml.1-2.tmp", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(staging, name), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	target := NewLocalTarget(root)
+	if err := target.Clean(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := os.ReadDir(staging)
+	if len(left) != 1 || left[0].Name() != "notes.txt" {
+		t.Errorf("staging after Clean holds %v, want only notes.txt", left)
+	}
+	if err := NewLocalTarget(t.TempDir()).Clean(context.Background()); err != nil {
+		t.Errorf("Clean without a staging folder: %v", err)
 	}
 }
 

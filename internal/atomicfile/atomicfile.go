@@ -8,9 +8,11 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -87,7 +89,7 @@ func writeTemps(staging string, files []File, temps []string) error {
 			defer wg.Done()
 			for i := range next {
 				f := files[i]
-				tmp := filepath.Join(staging, "."+f.Name+"."+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(seq.Add(1), 10)+".tmp")
+				tmp := filepath.Join(staging, tempName(f.Name))
 				if err := writeSynced(tmp, f.Data); err != nil {
 					os.Remove(tmp)
 					errs[i] = fmt.Errorf("write %s: %w", filepath.Join(f.Dir, f.Name), err)
@@ -103,6 +105,61 @@ func writeTemps(staging string, files []File, temps []string) error {
 	close(next)
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// tempName is the staging name of a file: a dot-name with the writer's
+// process id and a sequence number, ending in ".tmp".
+func tempName(name string) string {
+	return "." + name + "." + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(seq.Add(1), 10) + ".tmp"
+}
+
+// isTemp reports whether name has the form tempName gives, from any process.
+func isTemp(name string) bool {
+	rest, ok := strings.CutSuffix(name, ".tmp")
+	if !ok || !strings.HasPrefix(rest, ".") {
+		return false
+	}
+	i := strings.LastIndexByte(rest, '.')
+	pid, n, ok := strings.Cut(rest[i+1:], "-")
+	return i > 0 && ok && digits(pid) && digits(n)
+}
+
+func digits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// RemoveTemps removes the temporary files that writes cut short (a kill, a
+// power loss) left in dir, and returns how many it removed. Such a file
+// never became visible under its final name, so nothing is lost; call it
+// only while nothing writes through dir, e.g. at start-up.
+func RemoveTemps(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("remove temporary files: %w", err)
+	}
+	removed := 0
+	var errs []error
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isTemp(e.Name()) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		removed++
+	}
+	if err := errors.Join(errs...); err != nil {
+		return removed, fmt.Errorf("remove temporary files in %s: %w", dir, err)
+	}
+	return removed, nil
 }
 
 func writeSynced(path string, data []byte) error {

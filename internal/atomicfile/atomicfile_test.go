@@ -89,3 +89,45 @@ func TestMove(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestRemoveTempsTakesOnlyOurTemporaryNames(t *testing.T) {
+	dir := t.TempDir()
+	ours := tempName("order.result.csv") // the very name a write would stage under
+	names := map[string]bool{            // name → removed
+		ours:                         true,
+		".a.xml.123-4.tmp":           true,
+		".a.b.c.xml.9-18446744.tmp":  true,
+		"a.xml.123-4.tmp":            false, // not a dot-name: an ERP's own temp file
+		".a.xml.tmp":                 false, // no pid and sequence
+		".a.xml.12x-4.tmp":           false,
+		".a.xml.123-.tmp":            false,
+		"sales.csv.tmp":              false,
+		"F0401-AB12345678.xml":       false,
+		".a.xml.123-4.tmp.error.txt": false,
+	}
+	for name := range names {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removed, err := RemoveTemps(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for name, gone := range names {
+		_, err := os.Lstat(filepath.Join(dir, name))
+		if gone {
+			want++
+		}
+		if exists := err == nil; exists == gone {
+			t.Errorf("%s: exists after RemoveTemps = %v, want %v", name, exists, !gone)
+		}
+	}
+	if removed != want {
+		t.Errorf("RemoveTemps removed %d, want %d", removed, want)
+	}
+	if n, err := RemoveTemps(filepath.Join(dir, "missing")); n != 0 || err != nil {
+		t.Errorf("RemoveTemps on a missing folder = %d, %v", n, err)
+	}
+}
