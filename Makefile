@@ -41,8 +41,13 @@ fuzz:
 run: build
 	./$(BIN) sandbox -dir var
 
+# The mig micro-benchmarks, then the end-to-end benchmark of the real binary:
+# 50,000 documents from CSV drop to durable XML, against this machine's raw
+# write+fsync+rename limit (TURNKEYD_BENCH_DOCS=5000 for a quick run). Figures
+# and how to read them: docs/PERFORMANCE.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./mig/...
+	$(GO) test -run '^$$' -bench EndToEnd -benchtime 1x -timeout 30m ./cmd/turnkeyd
 
 clean:
 	rm -rf bin

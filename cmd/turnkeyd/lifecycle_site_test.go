@@ -11,7 +11,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -37,8 +36,8 @@ type lcSite struct {
 	t                  *testing.T
 	bin, dir, config   string
 	in, out, spool, tk string
-	daemon, sim        *lcProc
-	procs              []*lcProc
+	daemon, sim        *proc
+	procs              []*proc
 	cleanupRegistered  bool
 }
 
@@ -102,16 +101,7 @@ func (s *lcSite) cli(args ...string) string {
 	return stdout.String()
 }
 
-// lcProc is a long-running process of the binary; its output goes to a
-// log file in the site's folder.
-type lcProc struct {
-	name, log string
-	cmd       *exec.Cmd
-	done      chan struct{}
-	err       error
-}
-
-func (s *lcSite) start(name string, args ...string) *lcProc {
+func (s *lcSite) start(name string, args ...string) *proc {
 	s.t.Helper()
 	if !s.cleanupRegistered {
 		s.cleanupRegistered = true
@@ -124,81 +114,9 @@ func (s *lcSite) start(name string, args ...string) *lcProc {
 			}
 		})
 	}
-	log := filepath.Join(s.dir, fmt.Sprintf("%s-%02d.log", name, len(s.procs)+1))
-	f, err := os.Create(log)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer f.Close()
-	cmd := exec.Command(s.bin, args...)
-	cmd.Stdout, cmd.Stderr = f, f
-	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	p := &lcProc{name: name, log: log, cmd: cmd, done: make(chan struct{})}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
+	p := startProc(s.t, name, filepath.Join(s.dir, fmt.Sprintf("%s-%02d.log", name, len(s.procs)+1)), s.bin, args...)
 	s.procs = append(s.procs, p)
 	return p
-}
-
-func (p *lcProc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-func (p *lcProc) tail() string {
-	data, _ := os.ReadFile(p.log)
-	if len(data) > 3000 {
-		data = data[len(data)-3000:]
-	}
-	return string(data)
-}
-
-// kill sends SIGKILL and waits for the process to die of it.
-func (p *lcProc) kill(t *testing.T) {
-	t.Helper()
-	if p.exited() {
-		t.Fatalf("%s ended by itself (%v) before SIGKILL:\n%s", p.name, p.err, p.tail())
-	}
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-p.done:
-	case <-time.After(lcStopLimit):
-		t.Fatalf("%s still runs %s after SIGKILL", p.name, lcStopLimit)
-	}
-	if ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("%s ended by itself (%v) before SIGKILL:\n%s", p.name, p.err, p.tail())
-	}
-}
-
-// stop sends sig and requires exit code 0 within limit; it returns how long
-// the process took.
-func (p *lcProc) stop(t *testing.T, sig syscall.Signal, limit time.Duration) time.Duration {
-	t.Helper()
-	if p.exited() {
-		t.Fatalf("%s ended by itself (%v) before %v:\n%s", p.name, p.err, sig, p.tail())
-	}
-	start := time.Now()
-	if err := p.cmd.Process.Signal(sig); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-p.done:
-	case <-time.After(limit):
-		p.cmd.Process.Kill()
-		<-p.done
-		t.Fatalf("%s did not end within %s of %v:\n%s", p.name, limit, sig, p.tail())
-	}
-	if p.err != nil {
-		t.Fatalf("%s ended with %v after %v, want exit code 0:\n%s", p.name, p.err, sig, p.tail())
-	}
-	return time.Since(start)
 }
 
 // fatalf ends the test with what the processes and the status file said.
@@ -206,7 +124,7 @@ func (s *lcSite) fatalf(format string, args ...any) {
 	s.t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, format, args...)
-	for _, p := range []*lcProc{s.daemon, s.sim} {
+	for _, p := range []*proc{s.daemon, s.sim} {
 		if p != nil {
 			fmt.Fprintf(&b, "\n--- %s (%s) ---\n%s", p.name, p.log, p.tail())
 		}
@@ -356,7 +274,7 @@ func (s *lcSite) waitStatus(what string, want map[lcKey]lcWant) []lcLine {
 		sort.Strings(missing)
 		s.fatalf("%s: not reached within %s:\n%s", what, lcWait, strings.Join(missing[:min(len(missing), 20)], "\n"))
 	}
-	for _, p := range []*lcProc{s.daemon, s.sim} {
+	for _, p := range []*proc{s.daemon, s.sim} {
 		if p != nil && p.exited() {
 			s.fatalf("%s ended (%v) while %s", p.name, p.err, what)
 		}
