@@ -309,6 +309,16 @@ func TestSettleWaitsForAFileStillBeingCopied(t *testing.T) {
 
 func TestHTTPEndpoints(t *testing.T) {
 	h := startDaemon(t, nil)
+	// A track of an ended period: its leftover numbers cannot be issued.
+	l, err := ledger.Open(context.Background(), h.cfg.Path(h.cfg.Ledger.Path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = l.ImportTracks(context.Background(), []ledger.Track{{SellerBAN: SandboxSeller.BAN, InvoiceType: "07", Period: "11510", Letters: "TP", Begin: 0, End: 49}})
+	l.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.drop("m.csv", []byte("order_id,buyer_ban,buyer_name,item_description,item_quantity,item_unit_price,amount_total\n"+goodRows+"bad,12345678,x,y,1,1,\n"))
 	h.result("m.csv")
 	get := func(path string) (int, string) {
@@ -337,12 +347,16 @@ func TestHTTPEndpoints(t *testing.T) {
 		`turnkeyd_ledger_documents{message="F0401",state="queued"} 2`,
 		`turnkeyd_ledger_oldest_pending_age_seconds{deadline="48h"} 0`,
 		`turnkeyd_ledger_track_numbers_remaining{invoice_type="07",period="11512",seller="04595252"} 4998`,
+		`turnkeyd_ledger_track_numbers_remaining{invoice_type="07",period="11602",seller="04595252"} 5000`,
 		`turnkeyd_turnkey_files_written_total{transport="local"} 2`,
 		`turnkeyd_ledger_up 1`,
 	} {
 		if !strings.Contains(metrics, want+"\n") {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+	if strings.Contains(metrics, `period="11510"`) {
+		t.Errorf("/metrics counts the numbers of the ended period 11510 as remaining")
 	}
 	promtool, err := exec.LookPath("promtool")
 	if err != nil {

@@ -83,7 +83,7 @@ func registerLedgerMetrics(reg prometheus.Registerer, l *ledger.Ledger, log *slo
 			"Age of the oldest document the platform has not accepted or refused yet, by upload deadline: 48h (consumer buyers) or 7d (business buyers); 0 when none.",
 			[]string{"deadline"}, nil),
 		remaining: prometheus.NewDesc("turnkeyd_ledger_track_numbers_remaining",
-			"Invoice numbers not yet used in the imported tracks, by seller, period (ROC year + even month) and invoice type.",
+			"Invoice numbers not yet used in the imported tracks of the current and coming periods, by seller, period (ROC year + even month) and invoice type.",
 			[]string{"seller", "period", "invoice_type"}, nil),
 		up: prometheus.NewDesc("turnkeyd_ledger_up",
 			"Whether the ledger answered the last scrape (1) or not (0).", nil, nil),
@@ -131,9 +131,14 @@ func (c *ledgerCollector) collectTracks(ctx context.Context, ch chan<- prometheu
 	if err != nil {
 		return err
 	}
+	// An ended period's numbers can no longer be issued (they are reported
+	// blank with E0402): only the current and coming periods count.
+	current := ledger.PeriodOf(c.now())
 	left := map[[3]string]int{}
 	for _, u := range usage {
-		left[[3]string{u.SellerBAN, u.Period, u.InvoiceType}] += u.Remaining
+		if u.Period >= current {
+			left[[3]string{u.SellerBAN, u.Period, u.InvoiceType}] += u.Remaining
+		}
 	}
 	for k, n := range left {
 		ch <- prometheus.MustNewConstMetric(c.remaining, prometheus.GaugeValue, float64(n), k[0], k[1], k[2])
