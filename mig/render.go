@@ -24,12 +24,18 @@ func Render(d Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.out = appendTree(b.out[:0], doc)
+	return b.serialize(doc), nil
+}
+
+// serialize returns doc, which b built without error, as bytes of their
+// own. The text was checked while building, so it is not checked again.
+func (b *treeBuilder) serialize(doc *etree.Document) []byte {
+	b.out = appendBuiltTree(b.out[:0], doc)
 	out := bytes.Clone(b.out)
 	if cap(b.out) > 1<<20 {
 		b.out = nil
 	}
-	return out, nil
+	return out
 }
 
 var treeBuilders = sync.Pool{New: func() any { return new(treeBuilder) }}

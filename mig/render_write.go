@@ -14,6 +14,20 @@ import (
 // declaration itself under the settings Tree uses, and lets etree write
 // anything else.
 func appendTree(dst []byte, doc *etree.Document) []byte {
+	return appendTreeText(dst, doc, false)
+}
+
+// appendBuiltTree is appendTree for a tree a treeBuilder built without
+// error: the builder has checked every text value with xmlText (and
+// indentation is whitespace), so text is only escaped, not checked again.
+// Attribute values are still checked: the builder does not check them.
+func appendBuiltTree(dst []byte, doc *etree.Document) []byte {
+	return appendTreeText(dst, doc, true)
+}
+
+// appendTreeText is appendTree; textChecked says that every character data
+// token holds text xmlText accepts.
+func appendTreeText(dst []byte, doc *etree.Document, textChecked bool) []byte {
 	s := &doc.WriteSettings
 	if !s.CanonicalText || s.CanonicalEndTags || s.CanonicalAttrVal || s.AttrSingleQuote {
 		var buf bytes.Buffer
@@ -21,17 +35,20 @@ func appendTree(dst []byte, doc *etree.Document) []byte {
 		return append(dst, buf.Bytes()...)
 	}
 	for _, t := range doc.Child {
-		dst = appendToken(dst, t, s)
+		dst = appendToken(dst, t, s, textChecked)
 	}
 	return dst
 }
 
-func appendToken(dst []byte, t etree.Token, s *etree.WriteSettings) []byte {
+func appendToken(dst []byte, t etree.Token, s *etree.WriteSettings, textChecked bool) []byte {
 	switch t := t.(type) {
 	case *etree.Element:
-		return appendElement(dst, t, s)
+		return appendElement(dst, t, s, textChecked)
 	case *etree.CharData:
 		if !t.IsCData() {
+			if textChecked {
+				return appendValidText(dst, t.Data)
+			}
 			return appendText(dst, t.Data, false)
 		}
 	case *etree.ProcInst:
@@ -50,7 +67,7 @@ func appendToken(dst []byte, t etree.Token, s *etree.WriteSettings) []byte {
 	return append(dst, buf.Bytes()...)
 }
 
-func appendElement(dst []byte, e *etree.Element, s *etree.WriteSettings) []byte {
+func appendElement(dst []byte, e *etree.Element, s *etree.WriteSettings, textChecked bool) []byte {
 	dst = append(dst, '<')
 	dst = appendTag(dst, e.Space, e.Tag)
 	for i := range e.Attr {
@@ -66,7 +83,7 @@ func appendElement(dst []byte, e *etree.Element, s *etree.WriteSettings) []byte 
 	}
 	dst = append(dst, '>')
 	for _, c := range e.Child {
-		dst = appendToken(dst, c, s)
+		dst = appendToken(dst, c, s, textChecked)
 	}
 	dst = append(dst, "</"...)
 	dst = appendTag(dst, e.Space, e.Tag)

@@ -1,7 +1,6 @@
 package mig
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"sync"
@@ -71,12 +70,7 @@ func (v *Validator) Render(d Document) ([]byte, []Violation, error) {
 	if len(violations) > 0 {
 		return nil, violations, nil
 	}
-	b.out = appendTree(b.out[:0], doc)
-	out := bytes.Clone(b.out)
-	if cap(b.out) > 1<<20 {
-		b.out = nil
-	}
-	return out, nil, nil
+	return b.serialize(doc), nil, nil
 }
 
 // Check validates a MIG message read from a file. The error reports data

@@ -80,3 +80,22 @@ func TestValidatorCheckRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestValidatorRenderRefusesXMLCharacters: text XML 1.0 cannot carry is
+// checked once, when the tree is built, and refused there by Render and
+// Validator.Render alike, with the same error.
+func TestValidatorRenderRefusesXMLCharacters(t *testing.T) {
+	v := testValidator(t)
+	for _, bad := range []string{"a\x00b", "\x1f", "x\uFFFE", "\uFFFFy", "\xff", "發\xe7\x99"} {
+		inv := randomDocument(newRand(7), Head{Type: F0401, Version: V41}).(*Invoice)
+		inv.Items[0].Description = bad
+		_, want := Render(inv)
+		if want == nil || !strings.Contains(want.Error(), "/Invoice/Details/ProductItem[1]/Description") || !strings.Contains(want.Error(), "cannot carry") {
+			t.Fatalf("%q: Render error = %v", bad, want)
+		}
+		out, violations, err := v.Render(inv)
+		if out != nil || violations != nil || err == nil || err.Error() != want.Error() {
+			t.Errorf("%q: Validator.Render = %d bytes, %v, %v; want the Render error %v", bad, len(out), violations, err, want)
+		}
+	}
+}

@@ -116,36 +116,47 @@ func allDigits(s string) bool {
 // (at least one) and, when the value has a fraction, a point and the fraction
 // digits without trailing zeros.
 func (d Decimal) String() string {
-	var digits string
-	neg := false
-	if d.big != "" {
-		digits = d.big
-	} else {
-		digits = strconv.FormatInt(d.coef, 10)
+	if d.big == "" && d.scale == 0 {
+		return strconv.FormatInt(d.coef, 10)
 	}
-	if digits[0] == '-' {
-		neg = true
-		digits = digits[1:]
-	}
-	if d.scale > 0 {
-		if pad := int(d.scale) - len(digits) + 1; pad > 0 {
-			digits = strings.Repeat("0", pad) + digits
-		}
-		cut := len(digits) - int(d.scale)
-		digits = digits[:cut] + "." + digits[cut:]
-	}
-	if neg {
-		return "-" + digits
-	}
-	return digits
+	var buf [32]byte
+	return string(d.appendCanonical(buf[:0]))
 }
 
 // AppendText appends the canonical form to b.
 func (d Decimal) AppendText(b []byte) ([]byte, error) {
+	return d.appendCanonical(b), nil
+}
+
+// appendCanonical appends the canonical form (see String) to b.
+func (d Decimal) appendCanonical(b []byte) []byte {
 	if d.big == "" && d.scale == 0 {
-		return strconv.AppendInt(b, d.coef, 10), nil
+		return strconv.AppendInt(b, d.coef, 10)
 	}
-	return append(b, d.String()...), nil
+	var buf [20]byte
+	digits := d.big
+	if digits == "" {
+		digits = string(strconv.AppendInt(buf[:0], d.coef, 10))
+	}
+	if digits[0] == '-' {
+		b = append(b, '-')
+		digits = digits[1:]
+	}
+	intDigits := len(digits) - int(d.scale)
+	if intDigits <= 0 {
+		// 0.0…0digits
+		b = append(b, "0."...)
+		for range -intDigits {
+			b = append(b, '0')
+		}
+		return append(b, digits...)
+	}
+	b = append(b, digits[:intDigits]...)
+	if d.scale > 0 {
+		b = append(b, '.')
+		b = append(b, digits[intDigits:]...)
+	}
+	return b
 }
 
 // MarshalText implements encoding.TextMarshaler with the canonical form.
