@@ -265,3 +265,33 @@ func TestStatusAppendRedoneAfterCrash(t *testing.T) {
 		t.Error("a second flush changed the status file")
 	}
 }
+
+// TestStopWritesPendingStatusLines: a state change recorded just before a
+// graceful stop, after the last cycle's flush, reaches the status file
+// before the daemon exits, not only at the next start.
+func TestStopWritesPendingStatusLines(t *testing.T) {
+	h := startDaemon(t, nil)
+	h.drop("s.csv", []byte("order_id,item_description,item_quantity,item_unit_price\nS-1,品項,1,100\n"))
+	h.result("s.csv")
+	d := h.state("S-1", "issue")
+	// Turnkey's pickup as the results cycle records it; no cycle runs (the
+	// test owns the poll), so nothing has flushed it.
+	l, err := ledger.Open(context.Background(), h.cfg.Path(h.cfg.Ledger.Path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = l.Apply(context.Background(), ledger.ResultFile{}, func(rt *ledger.ResultTx) error {
+		return rt.Transition(d.ID, ledger.StateUploaded, "turnkey-bak", "", "Turnkey picked the file up", "BAK/x.xml")
+	})
+	l.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Join(h.statusLines(), "\n"); strings.Contains(lines, "S-1 issue uploaded") {
+		t.Fatalf("the pickup is in the status file before the stop; the test proves nothing:\n%s", lines)
+	}
+	h.stop()
+	if lines := strings.Join(h.statusLines(), "\n"); !strings.Contains(lines, "S-1 issue uploaded") {
+		t.Errorf("after a graceful stop the status file lacks the pickup of S-1:\n%s", lines)
+	}
+}

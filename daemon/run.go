@@ -46,6 +46,7 @@ type Daemon struct {
 	results  *Results
 	watcher  *spool.Watcher
 	target   turnkey.Target
+	status   *statusWriter
 }
 
 // New builds the daemon: it opens the ledger and checks the folders, but
@@ -95,6 +96,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 			DefaultSeller: mig.Party{Identifier: cfg.Seller.BAN, Name: cfg.Seller.Name}},
 	}
 	status := &statusWriter{ledger: d.ledger, dir: folder.Path("out", ""), loc: loc}
+	d.status = status
 	d.intake.status = status
 	d.results = &Results{
 		ledger: d.ledger, status: status, log: opt.Log.With("component", "turnkey"),
@@ -147,6 +149,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.log.Info("turnkeyd running", "spool", d.cfg.Path(d.cfg.Spool.Dir), "turnkey", d.cfg.Path(d.cfg.Turnkey.Dir),
 		"ledger", d.ledger.Path(), "mig", d.cfg.MIG.Version, "seller", d.cfg.Seller.BAN)
 	err := g.Wait()
+	// A verdict applied just before the stop may not be in the status file
+	// yet (the cycle's own flush saw the cancelled context): write it now
+	// rather than at the next start, so the ERP hears it before we go.
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	if ferr := d.status.flush(fctx); ferr != nil {
+		d.log.Warn("status file not brought up to date at stop; the next start writes the rest", "err", ferr)
+	}
+	fcancel()
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
