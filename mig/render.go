@@ -305,17 +305,28 @@ const partyElements = 10
 func xmlText(s string) bool {
 	// Valid UTF-8 cannot hold surrogates; what remains to refuse are the
 	// C0 controls other than tab, newline and carriage return, and the two
-	// non-characters U+FFFE and U+FFFF. A byte scan is enough for that.
+	// non-characters U+FFFE and U+FFFF (EF BF BE and EF BF BF). A byte scan
+	// is enough for that, with a table to pass over the other bytes.
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
-			return false
-		case c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF):
+		if !xmlSuspect[s[i]] {
+			continue
+		}
+		if s[i] != 0xEF || (i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF)) {
 			return false
 		}
 	}
 	return true
 }
+
+// xmlSuspect marks the bytes xmlText looks at: the C0 controls XML 1.0
+// refuses, and 0xEF, which begins U+FFFE and U+FFFF.
+var xmlSuspect = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n' && c != '\r'
+	}
+	t[0xEF] = true
+	return t
+}()

@@ -148,6 +148,9 @@ func appendText(dst []byte, s string, attr bool) []byte {
 func appendValidText(dst []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
+		if !textEscaped[s[i]] {
+			continue
+		}
 		var esc string
 		switch s[i] {
 		case '&':
@@ -158,8 +161,6 @@ func appendValidText(dst []byte, s string) []byte {
 			esc = "&gt;"
 		case '\r':
 			esc = "&#xD;"
-		default:
-			continue
 		}
 		dst = append(dst, s[last:i]...)
 		dst = append(dst, esc...)
@@ -167,3 +168,7 @@ func appendValidText(dst []byte, s string) []byte {
 	}
 	return append(dst, s[last:]...)
 }
+
+// textEscaped marks the bytes appendValidText writes as a reference: one
+// table look-up per byte instead of a comparison with each of them.
+var textEscaped = [256]bool{'&': true, '<': true, '>': true, '\r': true}

@@ -117,24 +117,28 @@ func (t *simpleType) parse(v string, force bool, val *value, buf []violation) (s
 	return v, buf
 }
 
-// length returns the facet length of a value: characters of the
-// normalized string, or octets of binary data.
-func (t *simpleType) length(v string, val *value) int {
-	if builtinInfos[t.kind].family == famBinary {
-		return val.octets
-	}
-	if !t.normalize && t.ws != wsPreserve {
-		v = normalizeSpace(v, t.ws)
-	}
-	return utf8.RuneCountInString(v)
-}
-
+// checkLengths checks the length facets against the facet length of a
+// value: characters of the whitespace-normalized string, or octets of
+// binary data. Characters are counted only when the byte length does not
+// already decide: a string of n bytes has at most n characters and at
+// least n/4 (rounded up), valid UTF-8 or not, and normalization never
+// lengthens a string.
 func (t *simpleType) checkLengths(v string, val *value, buf []violation) []violation {
 	l := t.lengths
-	n := t.length(v, val)
-	unit := "characters"
+	n, unit := 0, "characters"
 	if builtinInfos[t.kind].family == famBinary {
-		unit = "bytes"
+		n, unit = val.octets, "bytes"
+	} else {
+		if l.length < 0 && l.minLength < 0 && len(v) <= l.maxLength {
+			return buf
+		}
+		if !t.normalize && t.ws != wsPreserve {
+			v = normalizeSpace(v, t.ws)
+		}
+		if l.length < 0 && (l.maxLength < 0 || len(v) <= l.maxLength) && (len(v)+3)/4 >= l.minLength {
+			return buf
+		}
+		n = utf8.RuneCountInString(v)
 	}
 	if l.length >= 0 && n != l.length {
 		buf = append(buf, violation{"length", fmt.Sprintf("value has %d %s; exactly %d required", n, unit, l.length)})

@@ -81,12 +81,22 @@ func (v *validator) pushBindings(el *etree.Element) int {
 	for _, a := range el.Attr {
 		switch {
 		case a.Space == "xmlns":
-			v.ns = append(v.ns, binding{a.Key, a.Value})
+			v.ns = append(v.ns, binding{a.Key, v.intern(a.Value)})
 		case a.Space == "" && a.Key == "xmlns":
-			v.ns = append(v.ns, binding{"", a.Value})
+			v.ns = append(v.ns, binding{"", v.intern(a.Value)})
 		}
 	}
 	return mark
+}
+
+// intern returns the schema's own string for its target namespace, so that
+// comparing element names with the declarations' (which hold that string)
+// finds the namespaces equal by their pointer, without comparing bytes.
+func (v *validator) intern(uri string) string {
+	if uri == v.s.tns {
+		return v.s.tns
+	}
+	return uri
 }
 
 // lookup resolves a prefix ("" for the default namespace).
