@@ -52,14 +52,7 @@ func TestAlertRulesUseRealMetrics(t *testing.T) {
 func registeredMetrics(t *testing.T) map[string][]string {
 	t.Helper()
 	dir := t.TempDir()
-	path, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadConfig(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := initConfig(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	d, err := New(ctx, cfg, Options{})
 	if err != nil {

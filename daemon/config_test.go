@@ -115,14 +115,7 @@ func TestLoadConfigMissingFileSaysWhatToDo(t *testing.T) {
 
 func TestInitCreatesConfigAndFolders(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "var")
-	path, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := LoadConfig(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := initConfig(t, dir)
 	for _, d := range []string{"spool/in", "spool/work", "spool/done", "spool/failed", "spool/out",
 		"turnkey/UpCast/B2SSTORAGE/F0401/SRC", "turnkey/UpCast/B2SSTORAGE/G0501/SRC", "turnkey/UpCast/B2CSTORAGE/E0402/SRC"} {
 		if st, err := os.Stat(filepath.Join(dir, d)); err != nil || !st.IsDir() {

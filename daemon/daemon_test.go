@@ -38,11 +38,10 @@ type harness struct {
 	logs   *bytes.Buffer
 }
 
-// startDaemon initialises a configuration in a temp folder, imports the
-// sandbox tracks of testNow, and runs the daemon until the test ends.
-func startDaemon(t testing.TB, edit func(*Config)) *harness {
+// initConfig runs turnkeyd init for the sandbox seller in dir and loads
+// the configuration it wrote.
+func initConfig(t testing.TB, dir string) *Config {
 	t.Helper()
-	dir := t.TempDir()
 	path, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller})
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +50,15 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+// startDaemon initialises a configuration in a temp folder, imports the
+// sandbox tracks of testNow, and runs the daemon until the test ends.
+func startDaemon(t testing.TB, edit func(*Config)) *harness {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := initConfig(t, dir)
 	cfg.HTTP.Listen = "127.0.0.1:0"
 	cfg.Spool.Settle = 0
 	if edit != nil {

@@ -120,7 +120,7 @@ func (r *Results) pickups(ctx context.Context) error {
 
 // pickupsIn settles the documents handed to one SRC folder that have left it.
 func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Handoff) error {
-	waiting, err := fileNames(dir)
+	waiting, err := turnkey.Waiting(dir)
 	if err != nil {
 		return err
 	}
@@ -163,19 +163,6 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 		}
 	}
 	return nil
-}
-
-// fileNames returns the names in dir; none when dir does not exist.
-func fileNames(dir string) (map[string]bool, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("upload folder %s: %w", dir, err)
-	}
-	names := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		names[e.Name()] = true
-	}
-	return names, nil
 }
 
 // list returns the files of a kind, in name order.

@@ -82,20 +82,30 @@ func (t *LocalTarget) Put(ctx context.Context, files []File) error {
 // (<MSG>/BAK/<yyyyMMdd>/<HH-HH>/name and the same under ERR), from the day
 // before since onwards.
 func (t *LocalTarget) Handed(_ context.Context, dir string, since time.Time) (map[string]bool, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("upload folder %s: %w", dir, err)
+	names, err := Waiting(dir)
+	if err != nil {
+		return nil, err
 	}
 	moved, err := Moved(dir, since)
 	if err != nil {
 		return nil, err
 	}
-	names := make(map[string]bool, len(entries)+len(moved))
-	for _, e := range entries {
-		names[e.Name()] = true
-	}
 	for name := range moved {
 		names[name] = true
+	}
+	return names, nil
+}
+
+// Waiting returns the names of the files in the upload folder dir, which
+// Turnkey has not taken yet; none when dir does not exist.
+func Waiting(dir string) (map[string]bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("upload folder %s: %w", dir, err)
+	}
+	names := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		names[e.Name()] = true
 	}
 	return names, nil
 }

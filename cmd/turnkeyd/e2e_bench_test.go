@@ -22,6 +22,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/turnkeyd/turnkeyd/daemon"
+	"github.com/turnkeyd/turnkeyd/internal/atomicfile"
 	"github.com/turnkeyd/turnkeyd/internal/workload"
 )
 
@@ -415,7 +416,7 @@ func rawLimit(b *testing.B, n, size, writers int) rawRun {
 				}
 				name := strconv.Itoa(i) + ".xml"
 				tmp := filepath.Join(dir, "."+name+".tmp")
-				if errs[w] = writeFsync(tmp, data); errs[w] == nil {
+				if errs[w] = atomicfile.WriteSynced(tmp, data); errs[w] == nil {
 					errs[w] = os.Rename(tmp, filepath.Join(dir, name))
 				}
 			}
@@ -431,19 +432,4 @@ func rawLimit(b *testing.B, n, size, writers int) rawRun {
 		b.Fatal(err)
 	}
 	return rawRun{n, took}
-}
-
-func writeFsync(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -18,7 +18,7 @@ func BenchmarkRaw(b *testing.B) {
 	for b.Loop() {
 		i++
 		tmp := filepath.Join(dir, "."+strconv.Itoa(i)+".tmp")
-		if err := writeSynced(tmp, data); err != nil {
+		if err := WriteSynced(tmp, data); err != nil {
 			b.Fatal(err)
 		}
 		if err := os.Rename(tmp, filepath.Join(dir, strconv.Itoa(i)+".xml")); err != nil {
