@@ -104,6 +104,20 @@ func readXML(data []byte) (*etree.Document, error) { return xmlread.Read(data) }
 // beside it.
 func singleRoot(doc *etree.Document) (*etree.Element, error) { return xmlread.Root(doc) }
 
+// readRoot reads data (readXML) and returns the document and its root
+// element (singleRoot).
+func readRoot(data []byte) (*etree.Document, *etree.Element, error) {
+	doc, err := readXML(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	root, err := singleRoot(doc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, root, nil
+}
+
 func clipText(s string) string { return xmlread.Clip(s) }
 
 // repeatedElements names the elements that repeat inside their parent; their paths

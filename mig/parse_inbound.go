@@ -15,11 +15,7 @@ import (
 // (3.1, 3.2, 4.0 or 4.1) whose InvoicePack holds one or more of them. A
 // pack's count attribute, when present, must match the number of messages.
 func ParseTrackAssignments(data []byte) ([]*TrackAssignment, error) {
-	doc, err := readXML(data)
-	if err != nil {
-		return nil, err
-	}
-	root, err := singleRoot(doc)
+	_, root, err := readRoot(data)
 	if err != nil {
 		return nil, err
 	}

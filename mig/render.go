@@ -3,34 +3,32 @@ package mig
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/beevik/etree"
+
+	"github.com/turnkeyd/turnkeyd/mig/xsd"
 )
 
 // Render writes d as the MIG message its Head names: an XML declaration, the
 // root element with the message namespace as its only attribute, children in
 // schema order indented by two spaces, and a final newline. The output is
-// exactly Tree(d) serialized, so that what the validator checks is what is
-// written. Render refuses a document whose Head does not fit its type or
-// version and a value the message has no element for, rather than drop it.
+// exactly Tree(d) serialized (tested against etree's writer). Render refuses
+// a document whose Head does not fit its type or version and a value the
+// message has no element for, rather than drop it.
 func Render(d Document) ([]byte, error) {
-	// The tree never leaves Render, so its memory comes from a pool.
 	b := treeBuilders.Get().(*treeBuilder)
 	defer treeBuilders.Put(b)
-	doc, err := tree(b, d)
-	if err != nil {
+	if err := b.write(d, nil); err != nil {
 		return nil, err
 	}
-	return b.serialize(doc), nil
+	return b.output(), nil
 }
 
-// serialize returns doc, which b built without error, as bytes of their
-// own. The text was checked while building, so it is not checked again.
-func (b *treeBuilder) serialize(doc *etree.Document) []byte {
-	b.out = appendBuiltTree(b.out[:0], doc)
+// output returns what write wrote, as bytes of their own.
+func (b *treeBuilder) output() []byte {
 	out := bytes.Clone(b.out)
 	if cap(b.out) > 1<<20 {
 		b.out = nil
@@ -38,18 +36,31 @@ func (b *treeBuilder) serialize(doc *etree.Document) []byte {
 	return out
 }
 
+// treeBuilders hold Render's buffers from one document to the next.
 var treeBuilders = sync.Pool{New: func() any { return new(treeBuilder) }}
 
-// Tree builds the element tree Render serializes. The tree carries its
+// Tree builds the element tree Render writes. The tree carries its
 // indentation as whitespace character data between elements; its
 // WriteSettings escape &, < and > in text (and a carriage return, so that
 // it survives a parser's line-end normalisation) and write every other
 // character, CJK included, as raw UTF-8.
 func Tree(d Document) (*etree.Document, error) {
-	return tree(new(treeBuilder), d)
+	b := new(treeBuilder)
+	if err := b.build(d); err != nil {
+		return nil, err
+	}
+	return &b.doc, nil
 }
 
-func tree(b *treeBuilder, d Document) (*etree.Document, error) {
+// write renders d into b.out without building a tree, handing every
+// element and text to check as well when check is not nil.
+func (b *treeBuilder) write(d Document, check *xsd.Stream) error {
+	b.direct, b.check = true, check
+	defer func() { b.direct, b.check = false, nil }()
+	return b.build(d)
+}
+
+func (b *treeBuilder) build(d Document) error {
 	switch v := d.(type) {
 	case *Invoice:
 		if v != nil {
@@ -89,13 +100,13 @@ func tree(b *treeBuilder, d Document) (*etree.Document, error) {
 		return b.blankTracks(&v)
 	case *TrackAssignment, TrackAssignment, *WinnerList, WinnerList:
 		h := d.Header()
-		return nil, fmt.Errorf("render %s: turnkeyd only reads %s messages (%s), it never renders them", h, h.Type, h.Root())
+		return fmt.Errorf("render %s: turnkeyd only reads %s messages (%s), it never renders them", h, h.Type, h.Root())
 	default:
 		if d != nil {
-			return nil, fmt.Errorf("render: %T is not a MIG document", d)
+			return fmt.Errorf("render: %T is not a MIG document", d)
 		}
 	}
-	return nil, fmt.Errorf("render: nil %T document", d)
+	return fmt.Errorf("render: nil %T document", d)
 }
 
 // fitHead checks that h is one of the message types a kind of document is
@@ -146,9 +157,12 @@ var treeIndents = func() [12]string {
 	return s
 }()
 
-// treeBuilder builds an indented etree tree with few allocations: the
-// document, elements, character data and child slices come from slabs that
-// Render reuses from one document to the next.
+// treeBuilder builds a document in one of two ways. By default it builds
+// an indented etree tree (Tree) with few allocations: the document,
+// elements, character data and child slices come from slabs. In direct mode
+// (write, for Render) it builds no tree: it writes the bytes that tree
+// serializes to, as it goes, and hands each element and text to an
+// xsd.Stream, so that what is checked is what is written.
 type treeBuilder struct {
 	doc   etree.Document
 	decl  etree.ProcInst
@@ -160,10 +174,24 @@ type treeBuilder struct {
 	nc    int // character data used
 	nt    int // tokens used
 	err   error
-	out   []byte // Render's output buffer
+
+	direct bool
+	check  *xsd.Stream  // direct mode: nil, or the checker fed every element
+	stream xsd.Stream   // Validator.Render's checker, kept with the buffers
+	opened []openedElem // direct mode: the open elements, root first
+	out    []byte       // direct mode: the document written so far
 }
 
-// treeNode is an element being built and its depth below the root.
+// openedElem is an element direct mode has opened and not yet closed.
+type openedElem struct {
+	tag   string
+	index int    // position among same-named siblings, 1-based
+	last  string // tag of the last child opened or written
+	run   int    // how many children in a row were named last
+}
+
+// treeNode is an element being built and its depth below the root (e is
+// nil in direct mode).
 type treeNode struct {
 	e     *etree.Element
 	depth int
@@ -171,7 +199,20 @@ type treeNode struct {
 
 // start makes room for about elements elements and starts a document whose
 // root element is tag in namespace ns.
-func (b *treeBuilder) start(elements int, tag, ns string, children int) (*etree.Document, treeNode) {
+func (b *treeBuilder) start(elements int, tag, ns string, children int) treeNode {
+	b.err = nil
+	if b.direct {
+		b.out = append(b.out[:0], `<?xml version="1.0" encoding="UTF-8"?>`+"\n<"...)
+		b.out = append(b.out, tag...)
+		b.out = append(b.out, ` xmlns="`...)
+		b.out = appendAttr(b.out, ns)
+		b.out = append(b.out, `">`...)
+		b.opened = append(b.opened[:0], openedElem{tag: tag, index: 1})
+		if b.check != nil {
+			b.check.Start(tag)
+		}
+		return treeNode{}
+	}
 	if len(b.elems) < elements {
 		b.elems = make([]etree.Element, elements)
 	}
@@ -181,7 +222,7 @@ func (b *treeBuilder) start(elements int, tag, ns string, children int) (*etree.
 	if len(b.toks) < 3*elements+8 {
 		b.toks = make([]etree.Token, 3*elements+8)
 	}
-	b.ne, b.nc, b.nt, b.err = 0, 0, 0, nil
+	b.ne, b.nc, b.nt = 0, 0, 0
 	b.doc = etree.Document{}
 	doc := &b.doc
 	doc.Child = b.tokens(4)
@@ -194,16 +235,16 @@ func (b *treeBuilder) start(elements int, tag, ns string, children int) (*etree.
 	root.CreateAttr("xmlns", ns)
 	doc.AddChild(root)
 	b.chardata(&doc.Element, "\n")
-	return doc, treeNode{e: root}
+	return treeNode{e: root}
 }
 
-// finish closes the root and returns the document or the first text error.
-func (b *treeBuilder) finish(doc *etree.Document, root treeNode) (*etree.Document, error) {
+// finish closes the root and returns the first text error.
+func (b *treeBuilder) finish(root treeNode) error {
 	b.close(root)
-	if b.err != nil {
-		return nil, b.err
+	if b.direct {
+		b.out = append(b.out, '\n')
 	}
-	return doc, nil
+	return b.err
 }
 
 func (b *treeBuilder) tokens(n int) []etree.Token {
@@ -238,6 +279,11 @@ func (b *treeBuilder) chardata(parent *etree.Element, s string) {
 
 // open adds a container element with room for children child elements.
 func (b *treeBuilder) open(p treeNode, tag string, children int) treeNode {
+	if b.direct {
+		b.out = append(b.startTag(b.out, p.depth, tag), '>')
+		b.opened = append(b.opened, openedElem{tag: tag, index: b.childIndex(tag)})
+		return treeNode{depth: p.depth + 1}
+	}
 	e := b.element(tag, 2*children+1)
 	b.chardata(p.e, treeIndents[p.depth+1])
 	p.e.AddChild(e)
@@ -246,12 +292,70 @@ func (b *treeBuilder) open(p treeNode, tag string, children int) treeNode {
 
 // close writes the indentation before a container's end tag.
 func (b *treeBuilder) close(n treeNode) {
+	if b.direct {
+		indent := treeIndents[n.depth]
+		tag := b.opened[len(b.opened)-1].tag
+		out := append(b.out, indent...) // a local slice: one pointer write per element, not per append
+		out = append(out, "</"...)
+		out = append(out, tag...)
+		b.out = append(out, '>')
+		b.opened = b.opened[:len(b.opened)-1]
+		if b.check != nil {
+			b.check.Text(indent)
+			b.check.End()
+		}
+		return
+	}
 	b.chardata(n.e, treeIndents[n.depth])
+}
+
+// startTag appends, in direct mode, the indentation and the start tag of a
+// child of the innermost open element at depth, without its closing '>'.
+func (b *treeBuilder) startTag(dst []byte, depth int, tag string) []byte {
+	indent := treeIndents[depth+1]
+	dst = append(dst, indent...)
+	dst = append(dst, '<')
+	dst = append(dst, tag...)
+	if b.check != nil {
+		b.check.Text(indent)
+		b.check.Start(tag)
+	}
+	return dst
+}
+
+// childIndex counts, in direct mode, a child tag of the innermost open
+// element and returns its 1-based position among same-named siblings (the
+// builders write such siblings in a row).
+func (b *treeBuilder) childIndex(tag string) int {
+	p := &b.opened[len(b.opened)-1]
+	if p.last != tag {
+		p.last, p.run = tag, 0
+	}
+	p.run++
+	return p.run
+}
+
+// directPath is elementPath for a child tag of the innermost open element
+// in direct mode, counted by childIndex already.
+func (b *treeBuilder) directPath(tag string) string {
+	var s strings.Builder
+	for _, o := range append(b.opened, openedElem{tag: tag, index: b.opened[len(b.opened)-1].run}) {
+		s.WriteByte('/')
+		s.WriteString(o.tag)
+		if repeatedElements[o.tag] {
+			s.WriteString("[" + strconv.Itoa(o.index) + "]")
+		}
+	}
+	return s.String()
 }
 
 // req adds a required element, empty when the value is empty, so that the
 // validator reports the empty value at its path.
 func (b *treeBuilder) req(p treeNode, tag, value string) {
+	if b.direct {
+		b.directLeaf(p, tag, value, false)
+		return
+	}
 	n := 0
 	if value != "" {
 		n = 1
@@ -261,10 +365,46 @@ func (b *treeBuilder) req(p treeNode, tag, value string) {
 	p.e.AddChild(e)
 	if value != "" {
 		if b.err == nil && !xmlText(value) {
-			b.err = fmt.Errorf("%s: %q holds a character XML 1.0 cannot carry (a control character or invalid UTF-8)", elementPath(e), value)
+			b.err = textError(elementPath(e), value)
 		}
 		b.chardata(e, value)
 	}
+}
+
+// directLeaf is req in direct mode: <tag/> for an empty value, else
+// <tag>value</tag> with the value escaped. plain says that value is
+// ASCII without a character to check or escape.
+func (b *treeBuilder) directLeaf(p treeNode, tag, value string, plain bool) {
+	out := b.startTag(b.out, p.depth, tag)
+	b.childIndex(tag)
+	if value == "" {
+		out = append(out, "/>"...)
+	} else {
+		out = append(out, '>')
+		if plain {
+			out = append(out, value...)
+		} else {
+			var ok bool
+			if out, ok = appendXMLText(out, value); !ok && b.err == nil {
+				b.err = textError(b.directPath(tag), value)
+			}
+		}
+		out = append(out, "</"...)
+		out = append(out, tag...)
+		out = append(out, '>')
+		if b.check != nil {
+			b.check.Text(value)
+		}
+	}
+	b.out = out
+	if b.check != nil {
+		b.check.End()
+	}
+}
+
+// textError is the error for a value XML cannot carry.
+func textError(path, value string) error {
+	return fmt.Errorf("%s: %q holds a character XML 1.0 cannot carry (a control character or invalid UTF-8)", path, value)
 }
 
 // opt adds an optional element when its value is not empty.
@@ -275,12 +415,17 @@ func (b *treeBuilder) opt(p treeNode, tag, value string) {
 }
 
 func (b *treeBuilder) dec(p treeNode, tag string, d Decimal) {
+	if b.direct {
+		// A decimal's text is ASCII digits, '-' and '.': nothing to check or escape.
+		b.directLeaf(p, tag, d.String(), true)
+		return
+	}
 	b.req(p, tag, d.String())
 }
 
 func (b *treeBuilder) optDec(p treeNode, tag string, d *Decimal) {
 	if d != nil {
-		b.req(p, tag, d.String())
+		b.dec(p, tag, *d)
 	}
 }
 
@@ -303,30 +448,7 @@ const partyElements = 10
 
 // xmlText reports whether s is UTF-8 made only of characters XML 1.0 allows.
 func xmlText(s string) bool {
-	// Valid UTF-8 cannot hold surrogates; what remains to refuse are the
-	// C0 controls other than tab, newline and carriage return, and the two
-	// non-characters U+FFFE and U+FFFF (EF BF BE and EF BF BF). A byte scan
-	// is enough for that, with a table to pass over the other bytes.
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !xmlSuspect[s[i]] {
-			continue
-		}
-		if s[i] != 0xEF || (i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF)) {
-			return false
-		}
-	}
-	return true
+	var buf [128]byte
+	_, ok := appendXMLText(buf[:0], s)
+	return ok
 }
-
-// xmlSuspect marks the bytes xmlText looks at: the C0 controls XML 1.0
-// refuses, and 0xEF, which begins U+FFFE and U+FFFF.
-var xmlSuspect = func() (t [256]bool) {
-	for c := range 0x20 {
-		t[c] = c != '\t' && c != '\n' && c != '\r'
-	}
-	t[0xEF] = true
-	return t
-}()

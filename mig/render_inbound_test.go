@@ -36,12 +36,12 @@ func serializeTree(doc *etree.Document) []byte {
 
 func treeTrackAssignment(v *TrackAssignment) *etree.Document {
 	b := new(treeBuilder)
-	doc, root := b.start(8, "InvoiceAssignNo", v.Namespace(), 7)
+	root := b.start(8, "InvoiceAssignNo", v.Namespace(), 7)
 	b.assignNo(root, v)
-	doc, err := b.finish(doc, root)
-	if err != nil {
+	if err := b.finish(root); err != nil {
 		panic(err)
 	}
+	doc := &b.doc
 	return doc
 }
 
@@ -57,7 +57,7 @@ func (b *treeBuilder) assignNo(n treeNode, v *TrackAssignment) {
 
 func treeWinnerList(v *WinnerList) *etree.Document {
 	b := new(treeBuilder)
-	doc, root := b.start(12+30*len(v.Prizes), "Award", v.Namespace(), 2)
+	root := b.start(12+30*len(v.Prizes), "Award", v.Namespace(), 2)
 	m := b.open(root, "Main", 7)
 	b.req(m, "HeadBan", v.HeadBAN)
 	b.req(m, "YearMonth", v.YearMonth)
@@ -92,10 +92,10 @@ func treeWinnerList(v *WinnerList) *etree.Document {
 		b.close(n)
 	}
 	b.close(details)
-	doc, err := b.finish(doc, root)
-	if err != nil {
+	if err := b.finish(root); err != nil {
 		panic(err)
 	}
+	doc := &b.doc
 	return doc
 }
 
@@ -104,7 +104,7 @@ func treeWinnerList(v *WinnerList) *etree.Document {
 // InvoiceAssignNo with its own namespace.
 func testEnvelope(env Version, ts ...*TrackAssignment) []byte {
 	b := new(treeBuilder)
-	doc, root := b.start(16+8*len(ts), "InvoiceEnvelope", "urn:GEINV:InvoiceEnvelope:"+string(env), 5)
+	root := b.start(16+8*len(ts), "InvoiceEnvelope", "urn:GEINV:InvoiceEnvelope:"+string(env), 5)
 	for _, tag := range []string{"From", "To"} {
 		n := b.open(root, tag, 1)
 		b.req(n, "PartyId", ts[0].BAN)
@@ -124,10 +124,10 @@ func testEnvelope(env Version, ts ...*TrackAssignment) []byte {
 		b.close(n)
 	}
 	b.close(pack)
-	doc, err := b.finish(doc, root)
-	if err != nil {
+	if err := b.finish(root); err != nil {
 		panic(err)
 	}
+	doc := &b.doc
 	return serializeTree(doc)
 }
 

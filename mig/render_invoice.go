@@ -2,8 +2,6 @@ package mig
 
 import (
 	"fmt"
-
-	"github.com/beevik/etree"
 )
 
 // invoiceForeign calls fn with every string field of v that message v.Head
@@ -63,11 +61,11 @@ func checkInvoice(v *Invoice) error {
 	return nil
 }
 
-func (b *treeBuilder) invoice(v *Invoice) (*etree.Document, error) {
+func (b *treeBuilder) invoice(v *Invoice) error {
 	if err := checkInvoice(v); err != nil {
-		return nil, renderError(v.Head, v.Number, err)
+		return renderError(v.Head, v.Number, err)
 	}
-	doc, root := b.start(34+2*partyElements+10*len(v.Items)+12, v.Root(), v.Namespace(), 3)
+	root := b.start(34+2*partyElements+10*len(v.Items)+12, v.Root(), v.Namespace(), 3)
 	b.invoiceMain(root, v)
 	details := b.open(root, "Details", len(v.Items))
 	for i := range v.Items {
@@ -75,11 +73,11 @@ func (b *treeBuilder) invoice(v *Invoice) (*etree.Document, error) {
 	}
 	b.close(details)
 	b.invoiceAmount(root, &v.Amount, v.Type != A0401)
-	doc, err := b.finish(doc, root)
+	err := b.finish(root)
 	if err != nil {
-		return nil, renderError(v.Head, v.Number, err)
+		return renderError(v.Head, v.Number, err)
 	}
-	return doc, nil
+	return nil
 }
 
 func (b *treeBuilder) invoiceMain(p treeNode, v *Invoice) {

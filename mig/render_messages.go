@@ -1,9 +1,5 @@
 package mig
 
-import (
-	"github.com/beevik/etree"
-)
-
 // The renderers of the documents other than Invoice. Each *Foreign function
 // names the fields the message of the document's Head lacks, as
 // invoiceForeign does for invoices.
@@ -50,15 +46,15 @@ func firstForeign(h Head, fields func(fn func(field string, item int, s *string)
 	return err
 }
 
-func (b *treeBuilder) invoiceVoid(v *InvoiceVoid) (*etree.Document, error) {
+func (b *treeBuilder) invoiceVoid(v *InvoiceVoid) error {
 	err := fitHead(v.Head, "an InvoiceVoid", F0501, C0501)
 	if err == nil {
 		err = firstForeign(v.Head, func(fn func(string, int, *string)) { invoiceVoidForeign(v, fn) })
 	}
 	if err != nil {
-		return nil, renderError(v.Head, v.InvoiceNumber, err)
+		return renderError(v.Head, v.InvoiceNumber, err)
 	}
-	doc, root := b.start(12, v.Root(), v.Namespace(), 11)
+	root := b.start(12, v.Root(), v.Namespace(), 11)
 	b.req(root, "CancelInvoiceNumber", v.InvoiceNumber)
 	b.req(root, "InvoiceDate", string(v.InvoiceDate))
 	b.req(root, "BuyerId", v.BuyerID)
@@ -70,22 +66,22 @@ func (b *treeBuilder) invoiceVoid(v *InvoiceVoid) (*etree.Document, error) {
 	b.opt(root, "Remark", v.Remark)
 	b.opt(root, "Reserved1", v.Reserved1)
 	b.opt(root, "Reserved2", v.Reserved2)
-	doc, err = b.finish(doc, root)
+	err = b.finish(root)
 	if err != nil {
-		return nil, renderError(v.Head, v.InvoiceNumber, err)
+		return renderError(v.Head, v.InvoiceNumber, err)
 	}
-	return doc, nil
+	return nil
 }
 
-func (b *treeBuilder) invoiceCancel(v *InvoiceCancel) (*etree.Document, error) {
+func (b *treeBuilder) invoiceCancel(v *InvoiceCancel) error {
 	err := fitHead(v.Head, "an InvoiceCancel", F0701, C0701)
 	if err == nil {
 		err = firstForeign(v.Head, func(fn func(string, int, *string)) { invoiceCancelForeign(v, fn) })
 	}
 	if err != nil {
-		return nil, renderError(v.Head, v.InvoiceNumber, err)
+		return renderError(v.Head, v.InvoiceNumber, err)
 	}
-	doc, root := b.start(11, v.Root(), v.Namespace(), 10)
+	root := b.start(11, v.Root(), v.Namespace(), 10)
 	b.req(root, "VoidInvoiceNumber", v.InvoiceNumber)
 	b.req(root, "InvoiceDate", string(v.InvoiceDate))
 	b.req(root, "BuyerId", v.BuyerID)
@@ -96,22 +92,22 @@ func (b *treeBuilder) invoiceCancel(v *InvoiceCancel) (*etree.Document, error) {
 	b.opt(root, "Remark", v.Remark)
 	b.opt(root, "Reserved1", v.Reserved1)
 	b.opt(root, "Reserved2", v.Reserved2)
-	doc, err = b.finish(doc, root)
+	err = b.finish(root)
 	if err != nil {
-		return nil, renderError(v.Head, v.InvoiceNumber, err)
+		return renderError(v.Head, v.InvoiceNumber, err)
 	}
-	return doc, nil
+	return nil
 }
 
-func (b *treeBuilder) allowance(v *Allowance) (*etree.Document, error) {
+func (b *treeBuilder) allowance(v *Allowance) error {
 	err := fitHead(v.Head, "an Allowance", G0401, D0401)
 	if err == nil {
 		err = firstForeign(v.Head, func(fn func(string, int, *string)) { allowanceForeign(v, fn) })
 	}
 	if err != nil {
-		return nil, renderError(v.Head, v.Number, err)
+		return renderError(v.Head, v.Number, err)
 	}
-	doc, root := b.start(12+2*partyElements+12*len(v.Items)+3, v.Root(), v.Namespace(), 3)
+	root := b.start(12+2*partyElements+12*len(v.Items)+3, v.Root(), v.Namespace(), 3)
 	m := b.open(root, "Main", 8)
 	b.req(m, "AllowanceNumber", v.Number)
 	b.req(m, "AllowanceDate", string(v.Date))
@@ -131,11 +127,11 @@ func (b *treeBuilder) allowance(v *Allowance) (*etree.Document, error) {
 	b.dec(a, "TaxAmount", v.TaxAmount)
 	b.dec(a, "TotalAmount", v.TotalAmount)
 	b.close(a)
-	doc, err = b.finish(doc, root)
+	err = b.finish(root)
 	if err != nil {
-		return nil, renderError(v.Head, v.Number, err)
+		return renderError(v.Head, v.Number, err)
 	}
-	return doc, nil
+	return nil
 }
 
 func (b *treeBuilder) allowanceItem(p treeNode, it *AllowanceItem) {
@@ -154,15 +150,15 @@ func (b *treeBuilder) allowanceItem(p treeNode, it *AllowanceItem) {
 	b.close(n)
 }
 
-func (b *treeBuilder) allowanceVoid(v *AllowanceVoid) (*etree.Document, error) {
+func (b *treeBuilder) allowanceVoid(v *AllowanceVoid) error {
 	err := fitHead(v.Head, "an AllowanceVoid", G0501, D0501)
 	if err == nil {
 		err = firstForeign(v.Head, func(fn func(string, int, *string)) { allowanceVoidForeign(v, fn) })
 	}
 	if err != nil {
-		return nil, renderError(v.Head, v.AllowanceNumber, err)
+		return renderError(v.Head, v.AllowanceNumber, err)
 	}
-	doc, root := b.start(10, v.Root(), v.Namespace(), 9)
+	root := b.start(10, v.Root(), v.Namespace(), 9)
 	b.req(root, "CancelAllowanceNumber", v.AllowanceNumber)
 	if v.Type == G0501 {
 		b.req(root, "AllowanceType", v.AllowanceType)
@@ -174,11 +170,11 @@ func (b *treeBuilder) allowanceVoid(v *AllowanceVoid) (*etree.Document, error) {
 	b.req(root, "CancelTime", string(v.VoidTime))
 	b.req(root, "CancelReason", v.Reason)
 	b.opt(root, "Remark", v.Remark)
-	doc, err = b.finish(doc, root)
+	err = b.finish(root)
 	if err != nil {
-		return nil, renderError(v.Head, v.AllowanceNumber, err)
+		return renderError(v.Head, v.AllowanceNumber, err)
 	}
-	return doc, nil
+	return nil
 }
 
 // blankKey names a BlankTracks document in errors: "10458570 AB 11510".
@@ -186,11 +182,11 @@ func blankKey(v *BlankTracks) string {
 	return v.BranchBAN + " " + v.Track + " " + v.YearMonth
 }
 
-func (b *treeBuilder) blankTracks(v *BlankTracks) (*etree.Document, error) {
+func (b *treeBuilder) blankTracks(v *BlankTracks) error {
 	if err := fitHead(v.Head, "a BlankTracks", E0402); err != nil {
-		return nil, renderError(v.Head, blankKey(v), err)
+		return renderError(v.Head, blankKey(v), err)
 	}
-	doc, root := b.start(8+3*len(v.Ranges), v.Root(), v.Namespace(), 2)
+	root := b.start(8+3*len(v.Ranges), v.Root(), v.Namespace(), 2)
 	m := b.open(root, "Main", 5)
 	b.req(m, "HeadBan", v.HeadBAN)
 	b.req(m, "BranchBan", v.BranchBAN)
@@ -206,9 +202,9 @@ func (b *treeBuilder) blankTracks(v *BlankTracks) (*etree.Document, error) {
 		b.close(n)
 	}
 	b.close(details)
-	doc, err := b.finish(doc, root)
+	err := b.finish(root)
 	if err != nil {
-		return nil, renderError(v.Head, blankKey(v), err)
+		return renderError(v.Head, blankKey(v), err)
 	}
-	return doc, nil
+	return nil
 }

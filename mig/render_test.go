@@ -3,6 +3,7 @@ package mig
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -150,71 +151,110 @@ func TestRenderCarriageReturn(t *testing.T) {
 	}
 }
 
-// TestAppendTreeMatchesEtree checks Render's serializer against etree's on
-// text and attribute values full of characters that need escaping or that
-// XML cannot carry.
-func TestAppendTreeMatchesEtree(t *testing.T) {
+// TestAppendAttrMatchesEtree checks Render's attribute escaping against
+// etree's on values full of characters that need escaping or that XML
+// cannot carry.
+func TestAppendAttrMatchesEtree(t *testing.T) {
 	r := newRand(5)
 	pool := []rune("aZ09 &<>\"'\t\n\r\x00\x01\x1f發票\uFFFD\uFFFE\U0001F600]]>-?")
-	random := func() string {
-		n := r.IntN(12)
-		rs := make([]rune, n)
-		for i := range rs {
-			rs[i] = pool[r.IntN(len(pool))]
+	for i := range 5000 {
+		rs := make([]rune, r.IntN(12))
+		for j := range rs {
+			rs[j] = pool[r.IntN(len(pool))]
 		}
-		s := string(rs)
+		val := string(rs)
 		if r.IntN(8) == 0 {
-			s += "\xff" // invalid UTF-8
+			val += "\xff" // invalid UTF-8
 		}
-		return s
-	}
-	for i := range 2000 {
 		doc := etree.NewDocument()
-		doc.WriteSettings.CanonicalText = true
-		doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
-		root := doc.CreateElement("ns0:Root")
-		root.CreateAttr("xmlns:ns0", random())
-		root.CreateAttr("a", random())
-		root.CreateText(random())
-		c := root.CreateElement("Child")
-		c.CreateText(random())
-		root.CreateElement("Empty")
-		root.CreateComment("note")
-		root.CreateCData(random())
+		doc.CreateElement("r").CreateAttr("a", val)
 		want, err := doc.WriteToBytes()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendTree(nil, doc); !bytes.Equal(got, want) {
-			t.Fatalf("case %d: appendTree\n%q\nwant\n%q", i, got, want)
+		got := append(appendAttr([]byte(`<r a="`), val), `"/>`...)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("case %d: %q escaped as\n%q\nwant\n%q", i, val, got, want)
 		}
 	}
 }
 
-// TestAppendBuiltTreeMatchesAppendTree checks that serializing a rendered
-// tree without checking its text again (the builder checked it) writes the
-// bytes the checking serializer writes, escapes and carriage returns
-// included.
-func TestAppendBuiltTreeMatchesAppendTree(t *testing.T) {
+// TestRenderWritesTree checks that Render, which builds no tree, writes
+// byte for byte what etree writes for Tree(d), on random documents of
+// every type, escapes and carriage returns included; and that a value XML
+// cannot carry, in any field, gets the same error with the same path.
+func TestRenderWritesTree(t *testing.T) {
 	check := func(name string, d Document) {
 		t.Helper()
-		doc, err := tree(new(treeBuilder), d)
+		got, err := Render(d)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got, want := appendBuiltTree(nil, doc), appendTree(nil, doc); !bytes.Equal(got, want) {
-			t.Fatalf("%s: appendBuiltTree\n%q\nwant\n%q", name, got, want)
+		doc, err := Tree(d)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, err := doc.WriteToBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s: Render\n%s\nwant\n%s", name, got, want)
 		}
 	}
+	fields := 0
 	for _, h := range generatedHeads {
 		if h.Type == E0501 || h.Type == E0504 {
 			continue // read, never rendered
 		}
 		for seed := range uint64(50) {
-			check(fmt.Sprintf("%s seed %d", h, seed), randomDocument(newRand(seed), h))
+			name := fmt.Sprintf("%s seed %d", h, seed)
+			check(name, randomDocument(newRand(seed), h))
+			// Spoil each string field in turn.
+			d := randomDocument(newRand(seed), h)
+			forStrings(reflect.ValueOf(d).Elem(), func(f reflect.Value) {
+				if f.String() == "" || seed%10 != 0 {
+					return
+				}
+				old := f.String()
+				f.SetString(old[:len(old)/2] + "\x01" + old[len(old)/2:])
+				_, rerr := Render(d)
+				_, terr := Tree(d)
+				if rerr == nil || terr == nil || rerr.Error() != terr.Error() {
+					t.Errorf("%s with a control character: Render error %v, Tree error %v", name, rerr, terr)
+				}
+				f.SetString(old)
+				fields++
+			})
 		}
+	}
+	if fields < 500 {
+		t.Fatalf("only %d fields spoiled", fields)
 	}
 	v := *goldenDocument(t, "f0501").(*InvoiceVoid)
 	v.Remark = "A&B <c> \"d\" 'e'\r\n發票\t\uFFFD\U0001F600]]>"
 	check("escapes", &v)
+}
+
+// forStrings calls fn with every settable string in v, through structs,
+// slices and pointers.
+func forStrings(v reflect.Value, fn func(reflect.Value)) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			fn(v)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			forStrings(v.Field(i), fn)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			forStrings(v.Index(i), fn)
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			forStrings(v.Elem(), fn)
+		}
+	}
 }

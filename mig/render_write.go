@@ -1,111 +1,14 @@
 package mig
 
-import (
-	"bytes"
-	"strings"
-	"unicode/utf8"
+import "unicode/utf8"
 
-	"github.com/beevik/etree"
-)
+// The escaping Render writes, byte for byte as etree writes the tree Tree
+// builds (tested against it): text with CanonicalText, attribute values
+// with etree's defaults.
 
-// appendTree appends doc serialized byte for byte as etree's
-// Document.WriteTo writes it (tested against it), without etree's
-// per-element allocations. It writes elements, attributes, text and the XML
-// declaration itself under the settings Tree uses, and lets etree write
-// anything else.
-func appendTree(dst []byte, doc *etree.Document) []byte {
-	return appendTreeText(dst, doc, false)
-}
-
-// appendBuiltTree is appendTree for a tree a treeBuilder built without
-// error: the builder has checked every text value with xmlText (and
-// indentation is whitespace), so text is only escaped, not checked again.
-// Attribute values are still checked: the builder does not check them.
-func appendBuiltTree(dst []byte, doc *etree.Document) []byte {
-	return appendTreeText(dst, doc, true)
-}
-
-// appendTreeText is appendTree; textChecked says that every character data
-// token holds text xmlText accepts.
-func appendTreeText(dst []byte, doc *etree.Document, textChecked bool) []byte {
-	s := &doc.WriteSettings
-	if !s.CanonicalText || s.CanonicalEndTags || s.CanonicalAttrVal || s.AttrSingleQuote {
-		var buf bytes.Buffer
-		doc.WriteTo(&buf)
-		return append(dst, buf.Bytes()...)
-	}
-	for _, t := range doc.Child {
-		dst = appendToken(dst, t, s, textChecked)
-	}
-	return dst
-}
-
-func appendToken(dst []byte, t etree.Token, s *etree.WriteSettings, textChecked bool) []byte {
-	switch t := t.(type) {
-	case *etree.Element:
-		return appendElement(dst, t, s, textChecked)
-	case *etree.CharData:
-		if !t.IsCData() {
-			if textChecked {
-				return appendValidText(dst, t.Data)
-			}
-			return appendText(dst, t.Data, false)
-		}
-	case *etree.ProcInst:
-		if t.Target != "" && !strings.Contains(t.Target, "?>") && !strings.Contains(t.Inst, "?>") {
-			dst = append(dst, "<?"...)
-			dst = append(dst, t.Target...)
-			if t.Inst != "" {
-				dst = append(dst, ' ')
-				dst = append(dst, t.Inst...)
-			}
-			return append(dst, "?>"...)
-		}
-	}
-	var buf bytes.Buffer
-	t.WriteTo(&buf, s)
-	return append(dst, buf.Bytes()...)
-}
-
-func appendElement(dst []byte, e *etree.Element, s *etree.WriteSettings, textChecked bool) []byte {
-	dst = append(dst, '<')
-	dst = appendTag(dst, e.Space, e.Tag)
-	for i := range e.Attr {
-		a := &e.Attr[i]
-		dst = append(dst, ' ')
-		dst = appendTag(dst, a.Space, a.Key)
-		dst = append(dst, `="`...)
-		dst = appendText(dst, a.Value, true)
-		dst = append(dst, '"')
-	}
-	if len(e.Child) == 0 {
-		return append(dst, "/>"...)
-	}
-	dst = append(dst, '>')
-	for _, c := range e.Child {
-		dst = appendToken(dst, c, s, textChecked)
-	}
-	dst = append(dst, "</"...)
-	dst = appendTag(dst, e.Space, e.Tag)
-	return append(dst, '>')
-}
-
-func appendTag(dst []byte, space, tag string) []byte {
-	if space != "" {
-		dst = append(dst, space...)
-		dst = append(dst, ':')
-	}
-	return append(dst, tag...)
-}
-
-// appendText escapes text as etree does with CanonicalText (&, <, > and a
-// carriage return become references), or an attribute value as etree does
-// by default (&, <, >, ' and "); a character XML cannot carry becomes
-// U+FFFD.
-func appendText(dst []byte, s string, attr bool) []byte {
-	if !attr && xmlText(s) {
-		return appendValidText(dst, s)
-	}
+// appendAttr escapes an attribute value as etree does: &, <, >, " and '
+// become references; a character XML cannot carry becomes U+FFFD.
+func appendAttr(dst []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -122,13 +25,11 @@ func appendText(dst []byte, s string, attr bool) []byte {
 			esc = "&lt;"
 		case r == '>':
 			esc = "&gt;"
-		case r == '"' && attr:
+		case r == '"':
 			esc = "&quot;"
-		case r == '\'' && attr:
+		case r == '\'':
 			esc = "&apos;"
-		case r == '\r' && !attr:
-			esc = "&#xD;"
-		case r == '\t' || r == '\n' || r == '\r' || r == '"' || r == '\'':
+		case r == '\t' || r == '\n' || r == '\r':
 		case r < 0x20 || r > 0xD7FF && r < 0xE000 || r == 0xFFFE || r == 0xFFFF || r == utf8.RuneError && width == 1:
 			esc = "\uFFFD"
 		}
@@ -143,32 +44,64 @@ func appendText(dst []byte, s string, attr bool) []byte {
 	return append(dst, s[last:]...)
 }
 
-// appendValidText escapes text xmlText accepts: only the ASCII characters &,
-// <, > and carriage return need a reference, so no rune is decoded.
-func appendValidText(dst []byte, s string) []byte {
+// appendXMLText appends text escaped as etree's CanonicalText writes it
+// (&, <, > and carriage return as references) and reports whether it is
+// UTF-8 made only of characters XML 1.0 allows (xmlText). When it is not,
+// what was appended is of no use. Checking and escaping are one pass: a
+// table for ASCII, a shortcut for the three-byte sequences of CJK text,
+// and a full decode for the rest.
+func appendXMLText(dst []byte, s string) ([]byte, bool) {
 	last := 0
-	for i := 0; i < len(s); i++ {
-		if !textEscaped[s[i]] {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch asciiText[c] {
+			case textPlain:
+				i++
+				continue
+			case textRefused:
+				return dst, false
+			}
+			dst = append(dst, s[last:i]...)
+			dst = append(dst, textRefs[c]...)
+			i++
+			last = i
 			continue
 		}
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '\r':
-			esc = "&#xD;"
+		if c >= 0xE1 && c <= 0xEC && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			i += 3 // U+1000..U+CFFF, CJK included: valid whenever well formed
+			continue
 		}
-		dst = append(dst, s[last:i]...)
-		dst = append(dst, esc...)
-		last = i + 1
+		// Valid UTF-8 cannot hold surrogates; of the rest XML refuses the
+		// non-characters U+FFFE and U+FFFF.
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if n == 1 || r == 0xFFFE || r == 0xFFFF {
+			return dst, false // invalid UTF-8 (a valid one-byte sequence is ASCII)
+		}
+		i += n
 	}
-	return append(dst, s[last:]...)
+	return append(dst, s[last:]...), true
 }
 
-// textEscaped marks the bytes appendValidText writes as a reference: one
-// table look-up per byte instead of a comparison with each of them.
-var textEscaped = [256]bool{'&': true, '<': true, '>': true, '\r': true}
+// What appendXMLText does with an ASCII byte.
+const (
+	textPlain   = iota
+	textRefused // a C0 control other than tab, newline and carriage return
+	textEscaped // written as textRefs[c]
+)
+
+var asciiText = func() (t [utf8.RuneSelf]uint8) {
+	for c := range 0x20 {
+		if c != '\t' && c != '\n' && c != '\r' {
+			t[c] = textRefused
+		}
+	}
+	for c := range textRefs {
+		if textRefs[c] != "" {
+			t[c] = textEscaped
+		}
+	}
+	return t
+}()
+
+var textRefs = [utf8.RuneSelf]string{'&': "&amp;", '<': "&lt;", '>': "&gt;", '\r': "&#xD;"}

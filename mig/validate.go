@@ -48,11 +48,16 @@ func DefaultValidator() (*Validator, error) { return defaultValidator() }
 // Rules returns the business rules v applies.
 func (v *Validator) Rules() *Rules { return v.rules }
 
-// Render renders d and checks it: the rendered tree against the schema of
-// d's Head, then d against the business rules. It returns the bytes to
-// write when there is no violation, and nil bytes with every violation
-// otherwise (fail closed). The error is for documents that cannot be
-// rendered at all (see Render).
+// Render renders d and checks it: the document against the schema of d's
+// Head, then d against the business rules. It returns the bytes to write
+// when there is no violation, and nil bytes with every violation otherwise
+// (fail closed). The error is for documents that cannot be rendered at all
+// (see Render).
+//
+// The schema stage runs on what is written, in one of two ways: an
+// xsd.Stream checks the elements as they are written; when it does not
+// accept them, the written bytes are read back and validated as a file
+// would be, which finds every violation and has the last word.
 func (v *Validator) Render(d Document) ([]byte, []Violation, error) {
 	h := d.Header()
 	s := v.schemas[h]
@@ -61,16 +66,32 @@ func (v *Validator) Render(d Document) ([]byte, []Violation, error) {
 	}
 	b := treeBuilders.Get().(*treeBuilder)
 	defer treeBuilders.Put(b)
-	doc, err := tree(b, d)
-	if err != nil {
+	b.stream.Reset(s)
+	if err := b.write(d, &b.stream); err != nil {
 		return nil, nil, err
 	}
-	violations := schemaViolations(s.Validate(doc.Root()))
+	var violations []Violation
+	if !b.stream.Valid() {
+		errs, err := validateWritten(s, b.out)
+		if err != nil {
+			return nil, nil, fmt.Errorf("render %s: read back what was written: %w", h, err)
+		}
+		violations = schemaViolations(errs)
+	}
 	violations = append(violations, v.rules.Check(d)...)
 	if len(violations) > 0 {
 		return nil, violations, nil
 	}
-	return b.serialize(doc), nil, nil
+	return b.output(), nil, nil
+}
+
+// validateWritten validates a rendered document read back from its bytes.
+func validateWritten(s *xsd.Schema, out []byte) ([]xsd.Error, error) {
+	_, root, err := readRoot(out)
+	if err != nil {
+		return nil, err
+	}
+	return s.Validate(root), nil
 }
 
 // Check validates a MIG message read from a file. The error reports data
@@ -80,11 +101,7 @@ func (v *Validator) Render(d Document) ([]byte, []Violation, error) {
 // document can be read into the model; when it cannot (a decimal that is
 // not a decimal), the schema stage has already said why.
 func (v *Validator) Check(data []byte) (Head, []Violation, error) {
-	doc, err := readXML(data)
-	if err != nil {
-		return Head{}, nil, err
-	}
-	root, err := singleRoot(doc)
+	doc, root, err := readRoot(data)
 	if err != nil {
 		return Head{}, nil, err
 	}

@@ -1,0 +1,173 @@
+package xsd
+
+// Stream checks a document handed to it element by element while a
+// producer writes it, without a tree. It is an acceptance check for a
+// producer that means to write valid documents: it tells whether the
+// document is valid, not why not. Valid is exact when it says yes (the
+// document holds no violation Validate would report); a no, or a document
+// it cannot judge (an element type with required attributes, anyType or
+// wildcard content, text split in two), goes to Validate for the
+// violations and the final word.
+//
+// Every element is in the schema's target namespace (the root declares it
+// as the default) and carries no attribute but that declaration; text is
+// character data, never CDATA. A Stream is reused with Reset and is not
+// safe for concurrent use.
+type Stream struct {
+	s      *Schema
+	ok     bool
+	done   bool // the root has ended
+	frames []streamFrame
+	ms     []*matcher // one per depth, reused from document to document
+	viol   []violation
+}
+
+// streamFrame is an open element.
+type streamFrame struct {
+	simple  *simpleType
+	complex *complexType // element-only content when content != nil
+	m       *matcher
+	fast    bool // m.fast runs the content
+	texts   int  // simple content: the pieces of text seen (one is checked at once)
+}
+
+// Reset starts a document to be checked against s.
+func (st *Stream) Reset(s *Schema) {
+	st.s, st.ok, st.done = s, true, false
+	st.frames = st.frames[:0]
+}
+
+// Start opens the element local in the target namespace: the root, or a
+// child of the open element.
+func (st *Stream) Start(local string) {
+	if !st.ok {
+		return
+	}
+	name := qname{st.s.tns, local}
+	var decl *elemDecl
+	if len(st.frames) == 0 {
+		if st.done {
+			st.ok = false // a second root
+			return
+		}
+		decl = st.s.globals[name]
+	} else if leaf := st.frames[len(st.frames)-1].step(name); leaf != nil && leaf.kind == pElement {
+		decl = leaf.elem
+	}
+	if decl == nil || !streamable(decl) {
+		st.ok = false
+		return
+	}
+	// Grow the stack in place: the frames are set field by field, not
+	// copied in, which keeps pointer writes few.
+	n := len(st.frames)
+	if n == cap(st.frames) {
+		st.frames = append(st.frames, streamFrame{})
+	}
+	st.frames = st.frames[:n+1]
+	f := &st.frames[n]
+	f.simple, f.complex, f.m, f.fast, f.texts = decl.simple, decl.complex, nil, false, 0
+	if ct := decl.complex; ct != nil && ct.content != nil {
+		f.m = st.matcherAt(n)
+		f.fast = ct.flat
+		if f.fast {
+			f.m.fast.reset(ct.content)
+		} else {
+			f.m.reset(ct.top)
+		}
+	}
+}
+
+// streamable reports whether the Stream can judge an element declared by
+// d: one of simple type, or of complex type with element-only or empty
+// content and no required attribute (it sees no attributes).
+func streamable(d *elemDecl) bool {
+	if d.simple != nil {
+		return true
+	}
+	if d.complex == nil || d.complex.anyType {
+		return false
+	}
+	for _, a := range d.complex.attrs {
+		if a.required {
+			return false
+		}
+	}
+	return true
+}
+
+// step matches a child element named name in f's content and returns the
+// leaf particle that takes it, or nil.
+func (f *streamFrame) step(name qname) *particle {
+	if f.complex == nil || f.complex.content == nil {
+		return nil // simple or empty content has no child elements
+	}
+	if f.fast {
+		if leaf := f.m.fast.step(name); leaf != nil {
+			return leaf
+		}
+		f.m.fast.handOver(f.m, f.complex.top)
+		f.fast = false
+	}
+	return f.m.step(name)
+}
+
+// Text adds character data to the open element.
+func (st *Stream) Text(s string) {
+	if !st.ok || len(st.frames) == 0 {
+		st.ok = st.ok && blank(s) // whitespace beside the root
+		return
+	}
+	f := &st.frames[len(st.frames)-1]
+	switch {
+	case f.simple != nil:
+		f.texts++
+		st.ok = f.texts == 1 && st.valueOK(f.simple, s)
+	case f.complex.content == nil:
+		st.ok = false // empty content: not even whitespace
+	default:
+		st.ok = blank(s)
+	}
+}
+
+// End closes the open element.
+func (st *Stream) End() {
+	if !st.ok || len(st.frames) == 0 {
+		st.ok = false
+		return
+	}
+	f := &st.frames[len(st.frames)-1]
+	switch {
+	case f.simple != nil:
+		if f.texts == 0 {
+			st.ok = st.valueOK(f.simple, "")
+		}
+	case f.complex.content != nil:
+		if f.fast {
+			st.ok = f.m.fast.atEnd()
+		} else {
+			st.ok = f.m.atEnd()
+		}
+	}
+	st.frames = st.frames[:len(st.frames)-1]
+	st.done = len(st.frames) == 0
+}
+
+// valueOK checks the text of an element of simple type t.
+func (st *Stream) valueOK(t *simpleType, s string) bool {
+	st.viol = t.check(s, st.viol[:0])
+	return len(st.viol) == 0
+}
+
+// Valid reports whether the document, now complete, is valid. False means
+// invalid or not judged: run Validate.
+func (st *Stream) Valid() bool {
+	return st.ok && st.done && len(st.frames) == 0
+}
+
+func (st *Stream) matcherAt(depth int) *matcher {
+	for len(st.ms) <= depth {
+		st.ms = append(st.ms, &matcher{work: make([]frame, 0, 16)})
+	}
+	return st.ms[depth]
+}
