@@ -323,9 +323,11 @@ func (b *treeBuilder) startTag(dst []byte, depth int, tag string) []byte {
 	return dst
 }
 
-// childIndex counts, in direct mode, a child tag of the innermost open
-// element and returns its 1-based position among same-named siblings (the
-// builders write such siblings in a row).
+// childIndex counts, in direct mode, a container child tag of the
+// innermost open element and returns its 1-based position among
+// same-named siblings (the builders write such siblings in a row). Leaves
+// are not counted: no MIG leaf element repeats (repeatedElements are all
+// containers), and TestRenderWritesTree would see a path that differs.
 func (b *treeBuilder) childIndex(tag string) int {
 	p := &b.opened[len(b.opened)-1]
 	if p.last != tag {
@@ -335,11 +337,11 @@ func (b *treeBuilder) childIndex(tag string) int {
 	return p.run
 }
 
-// directPath is elementPath for a child tag of the innermost open element
-// in direct mode, counted by childIndex already.
+// directPath is elementPath for a leaf tag of the innermost open element
+// in direct mode.
 func (b *treeBuilder) directPath(tag string) string {
 	var s strings.Builder
-	for _, o := range append(b.opened, openedElem{tag: tag, index: b.opened[len(b.opened)-1].run}) {
+	for _, o := range append(b.opened[:len(b.opened):len(b.opened)], openedElem{tag: tag, index: 1}) {
 		s.WriteByte('/')
 		s.WriteString(o.tag)
 		if repeatedElements[o.tag] {
@@ -376,7 +378,6 @@ func (b *treeBuilder) req(p treeNode, tag, value string) {
 // ASCII without a character to check or escape.
 func (b *treeBuilder) directLeaf(p treeNode, tag, value string, plain bool) {
 	out := b.startTag(b.out, p.depth, tag)
-	b.childIndex(tag)
 	if value == "" {
 		out = append(out, "/>"...)
 	} else {

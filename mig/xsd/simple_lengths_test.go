@@ -94,3 +94,34 @@ func TestCheckLengthsReference(t *testing.T) {
 	}
 	t.Logf("%d cases", checked)
 }
+
+// TestRuneCount compares runeCount with utf8.RuneCountInString on every
+// string of up to three bytes over the bytes that matter to UTF-8, and on
+// random strings of them and of CJK text.
+func TestRuneCount(t *testing.T) {
+	check := func(s string) {
+		if got, want := runeCount(s), utf8.RuneCountInString(s); got != want {
+			t.Fatalf("runeCount(%q) = %d, want %d", s, got, want)
+		}
+	}
+	edge := []byte{0x00, 'a', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
+		0xE0, 0xE1, 0xE4, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF}
+	check("")
+	for _, a := range edge {
+		for _, b := range edge {
+			for _, c := range edge {
+				check(string([]byte{a, b, c}))
+				check(string([]byte{a, b, c}) + "統")
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 100000 {
+		b := make([]byte, rng.IntN(16))
+		for i := range b {
+			b[i] = edge[rng.IntN(len(edge))]
+		}
+		check(string(b))
+		check("統一發票" + string(b) + "發")
+	}
+}

@@ -155,8 +155,12 @@ func (st *Stream) End() {
 
 // valueOK checks the text of an element of simple type t.
 func (st *Stream) valueOK(t *simpleType, s string) bool {
-	st.viol = t.check(s, st.viol[:0])
-	return len(st.viol) == 0
+	viol := t.check(s, st.viol[:0])
+	if len(viol) == 0 {
+		return true
+	}
+	st.viol = viol // keep the grown buffer; stored only now, as a pointer write costs while the GC marks
+	return false
 }
 
 // Valid reports whether the document, now complete, is valid. False means
