@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/beevik/etree"
 
@@ -403,6 +404,27 @@ func (b *treeBuilder) directLeaf(p treeNode, tag, value string, plain bool) {
 	}
 }
 
+// directDecimal is dec in direct mode: the canonical text is appended to
+// the output where it belongs and handed to the checker from there, so that
+// no string is allocated for it. A decimal's text is ASCII digits, '-' and
+// '.': nothing to check or escape.
+func (b *treeBuilder) directDecimal(p treeNode, tag string, d Decimal) {
+	out := append(b.startTag(b.out, p.depth, tag), '>')
+	start := len(out)
+	out, _ = d.AppendText(out)
+	// The bytes of text are never written again while it is in use: the
+	// output only grows (a longer array is a copy), and the Stream checks
+	// the text at once and keeps no reference to it.
+	text := unsafe.String(&out[start], len(out)-start)
+	out = append(out, "</"...)
+	out = append(out, tag...)
+	b.out = append(out, '>')
+	if b.check != nil {
+		b.check.Text(text)
+		b.check.End()
+	}
+}
+
 // textError is the error for a value XML cannot carry.
 func textError(path, value string) error {
 	return fmt.Errorf("%s: %q holds a character XML 1.0 cannot carry (a control character or invalid UTF-8)", path, value)
@@ -417,8 +439,7 @@ func (b *treeBuilder) opt(p treeNode, tag, value string) {
 
 func (b *treeBuilder) dec(p treeNode, tag string, d Decimal) {
 	if b.direct {
-		// A decimal's text is ASCII digits, '-' and '.': nothing to check or escape.
-		b.directLeaf(p, tag, d.String(), true)
+		b.directDecimal(p, tag, d)
 		return
 	}
 	b.req(p, tag, d.String())

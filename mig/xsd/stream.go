@@ -22,13 +22,13 @@ type Stream struct {
 	viol   []violation
 }
 
-// streamFrame is an open element.
+// streamFrame is an open element; its content matcher is the Stream's
+// for its depth. One pointer per frame: a pointer write costs a write
+// barrier while the GC marks.
 type streamFrame struct {
-	simple  *simpleType
-	complex *complexType // element-only content when content != nil
-	m       *matcher
-	fast    bool // m.fast runs the content
-	texts   int  // simple content: the pieces of text seen (one is checked at once)
+	decl  *elemDecl
+	fast  bool // the matcher's fastState runs the content
+	texts int  // simple content: the pieces of text seen (one is checked at once)
 }
 
 // Reset starts a document to be checked against s.
@@ -51,7 +51,7 @@ func (st *Stream) Start(local string) {
 			return
 		}
 		decl = st.s.globals[name]
-	} else if leaf := st.frames[len(st.frames)-1].step(name); leaf != nil && leaf.kind == pElement {
+	} else if leaf := st.step(name); leaf != nil && leaf.kind == pElement {
 		decl = leaf.elem
 	}
 	if decl == nil || !streamable(decl) {
@@ -66,14 +66,14 @@ func (st *Stream) Start(local string) {
 	}
 	st.frames = st.frames[:n+1]
 	f := &st.frames[n]
-	f.simple, f.complex, f.m, f.fast, f.texts = decl.simple, decl.complex, nil, false, 0
+	f.decl, f.fast, f.texts = decl, false, 0
 	if ct := decl.complex; ct != nil && ct.content != nil {
-		f.m = st.matcherAt(n)
+		m := st.matcherAt(n)
 		f.fast = ct.flat
 		if f.fast {
-			f.m.fast.reset(ct.content)
+			m.fast.reset(ct.content)
 		} else {
-			f.m.reset(ct.top)
+			m.reset(ct.top)
 		}
 	}
 }
@@ -96,23 +96,28 @@ func streamable(d *elemDecl) bool {
 	return true
 }
 
-// step matches a child element named name in f's content and returns the
-// leaf particle that takes it, or nil.
-func (f *streamFrame) step(name qname) *particle {
-	if f.complex == nil || f.complex.content == nil {
+// step matches a child element named name in the content of the open
+// element and returns the leaf particle that takes it, or nil.
+func (st *Stream) step(name qname) *particle {
+	depth := len(st.frames) - 1
+	f := &st.frames[depth]
+	ct := f.decl.complex
+	if ct == nil || ct.content == nil {
 		return nil // simple or empty content has no child elements
 	}
+	m := st.ms[depth]
 	if f.fast {
-		if leaf := f.m.fast.step(name); leaf != nil {
+		if leaf := m.fast.step(name); leaf != nil {
 			return leaf
 		}
-		f.m.fast.handOver(f.m, f.complex.top)
+		m.fast.handOver(m, ct.top)
 		f.fast = false
 	}
-	return f.m.step(name)
+	return m.step(name)
 }
 
-// Text adds character data to the open element.
+// Text adds character data to the open element. The Stream checks s at
+// once and keeps no reference to it.
 func (st *Stream) Text(s string) {
 	if !st.ok || len(st.frames) == 0 {
 		st.ok = st.ok && blank(s) // whitespace beside the root
@@ -120,10 +125,10 @@ func (st *Stream) Text(s string) {
 	}
 	f := &st.frames[len(st.frames)-1]
 	switch {
-	case f.simple != nil:
+	case f.decl.simple != nil:
 		f.texts++
-		st.ok = f.texts == 1 && st.valueOK(f.simple, s)
-	case f.complex.content == nil:
+		st.ok = f.texts == 1 && st.valueOK(f.decl.simple, s)
+	case f.decl.complex.content == nil:
 		st.ok = false // empty content: not even whitespace
 	default:
 		st.ok = blank(s)
@@ -136,17 +141,18 @@ func (st *Stream) End() {
 		st.ok = false
 		return
 	}
-	f := &st.frames[len(st.frames)-1]
+	depth := len(st.frames) - 1
+	f := &st.frames[depth]
 	switch {
-	case f.simple != nil:
+	case f.decl.simple != nil:
 		if f.texts == 0 {
-			st.ok = st.valueOK(f.simple, "")
+			st.ok = st.valueOK(f.decl.simple, "")
 		}
-	case f.complex.content != nil:
+	case f.decl.complex.content != nil:
 		if f.fast {
-			st.ok = f.m.fast.atEnd()
+			st.ok = st.ms[depth].fast.atEnd()
 		} else {
-			st.ok = f.m.atEnd()
+			st.ok = st.ms[depth].atEnd()
 		}
 	}
 	st.frames = st.frames[:len(st.frames)-1]
