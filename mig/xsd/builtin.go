@@ -81,7 +81,6 @@ var builtinTypes = func() map[string]*simpleType {
 func lexical(k builtinKind, v string, val *value) (ok bool) {
 	switch k {
 	case bString, bNormalizedString, bToken:
-		val.str = v
 		return true
 	case bDecimal:
 		val.dec, ok = parseDecimal(v)
@@ -102,7 +101,6 @@ func lexical(k builtinKind, v string, val *value) (ok bool) {
 	case bDate:
 		ok = validDate(v)
 	case bBase64Binary:
-		val.str = v
 		val.octets, ok = base64Octets(v)
 	}
 	return ok
@@ -110,7 +108,7 @@ func lexical(k builtinKind, v string, val *value) (ok bool) {
 
 // value is a parsed simple value; which fields are set depends on the family.
 type value struct {
-	str    string   // string family: the (normalized) text; binary: the lexical form
+	str    string   // enumeration values (facetValue): the normalized text, or canonical base64
 	dec    decValue // decimal family
 	b      bool     // boolean
 	octets int      // base64Binary: decoded length

@@ -16,8 +16,9 @@ package xsd
 type Stream struct {
 	s      *Schema
 	ok     bool
-	done   bool // the root has ended
-	frames []streamFrame
+	done   bool          // the root has ended
+	frames []streamFrame // frames[:depth] are the open elements; the slice only grows
+	depth  int
 	ms     []*matcher // one per depth, reused from document to document
 	viol   []violation
 }
@@ -34,7 +35,7 @@ type streamFrame struct {
 // Reset starts a document to be checked against s.
 func (st *Stream) Reset(s *Schema) {
 	st.s, st.ok, st.done = s, true, false
-	st.frames = st.frames[:0]
+	st.depth = 0
 }
 
 // Start opens the element local in the target namespace: the root, or a
@@ -45,7 +46,7 @@ func (st *Stream) Start(local string) {
 	}
 	name := qname{st.s.tns, local}
 	var decl *elemDecl
-	if len(st.frames) == 0 {
+	if st.depth == 0 {
 		if st.done {
 			st.ok = false // a second root
 			return
@@ -58,13 +59,13 @@ func (st *Stream) Start(local string) {
 		st.ok = false
 		return
 	}
-	// Grow the stack in place: the frames are set field by field, not
-	// copied in, which keeps pointer writes few.
-	n := len(st.frames)
-	if n == cap(st.frames) {
+	// The frames are set field by field in place, and the slice header is
+	// written only to grow: a pointer write costs while the GC marks.
+	n := st.depth
+	if n == len(st.frames) {
 		st.frames = append(st.frames, streamFrame{})
 	}
-	st.frames = st.frames[:n+1]
+	st.depth++
 	f := &st.frames[n]
 	f.decl, f.fast, f.texts = decl, false, 0
 	if ct := decl.complex; ct != nil && ct.content != nil {
@@ -99,7 +100,7 @@ func streamable(d *elemDecl) bool {
 // step matches a child element named name in the content of the open
 // element and returns the leaf particle that takes it, or nil.
 func (st *Stream) step(name qname) *particle {
-	depth := len(st.frames) - 1
+	depth := st.depth - 1
 	f := &st.frames[depth]
 	ct := f.decl.complex
 	if ct == nil || ct.content == nil {
@@ -119,11 +120,11 @@ func (st *Stream) step(name qname) *particle {
 // Text adds character data to the open element. The Stream checks s at
 // once and keeps no reference to it.
 func (st *Stream) Text(s string) {
-	if !st.ok || len(st.frames) == 0 {
+	if !st.ok || st.depth == 0 {
 		st.ok = st.ok && blank(s) // whitespace beside the root
 		return
 	}
-	f := &st.frames[len(st.frames)-1]
+	f := &st.frames[st.depth-1]
 	switch {
 	case f.decl.simple != nil:
 		f.texts++
@@ -137,11 +138,11 @@ func (st *Stream) Text(s string) {
 
 // End closes the open element.
 func (st *Stream) End() {
-	if !st.ok || len(st.frames) == 0 {
+	if !st.ok || st.depth == 0 {
 		st.ok = false
 		return
 	}
-	depth := len(st.frames) - 1
+	depth := st.depth - 1
 	f := &st.frames[depth]
 	switch {
 	case f.decl.simple != nil:
@@ -155,8 +156,8 @@ func (st *Stream) End() {
 			st.ok = st.ms[depth].atEnd()
 		}
 	}
-	st.frames = st.frames[:len(st.frames)-1]
-	st.done = len(st.frames) == 0
+	st.depth = depth
+	st.done = depth == 0
 }
 
 // valueOK checks the text of an element of simple type t.
@@ -172,7 +173,7 @@ func (st *Stream) valueOK(t *simpleType, s string) bool {
 // Valid reports whether the document, now complete, is valid. False means
 // invalid or not judged: run Validate.
 func (st *Stream) Valid() bool {
-	return st.ok && st.done && len(st.frames) == 0
+	return st.ok && st.done && st.depth == 0
 }
 
 func (st *Stream) matcherAt(depth int) *matcher {
