@@ -1,7 +1,10 @@
 // Package xsd owns XML Schema validation of MIG documents: it compiles the
 // subset of XML Schema 1.0 that the MIG schemas use and validates etree
 // documents against it in pure Go, with the verdicts of libxml2 2.9
-// (xmllint), the validator of the Turnkey platform.
+// (xmllint), the validator of the Turnkey platform. A Stream checks a
+// document as a writer produces it, element by element, with the same
+// content matchers and simple types: it accepts a valid document without a
+// tree, and leaves the reasons for any other to Validate.
 //
 // The subset: xsd:schema (targetNamespace, element and attribute form
 // defaults) with xsd:include (also without a targetNamespace, "chameleon");
