@@ -415,7 +415,7 @@ func (b *treeBuilder) directDecimal(p treeNode, tag string, d Decimal) {
 	// The bytes of text are never written again while it is in use: the
 	// output only grows (a longer array is a copy), and the Stream checks
 	// the text at once and keeps no reference to it.
-	text := unsafe.String(&out[start], len(out)-start)
+	text := unsafe.String(unsafe.SliceData(out[start:]), len(out)-start)
 	out = append(out, "</"...)
 	out = append(out, tag...)
 	b.out = append(out, '>')

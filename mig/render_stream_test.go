@@ -1,6 +1,7 @@
 package mig
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"slices"
@@ -106,5 +107,81 @@ func TestRenderSchemaStageUnchanged(t *testing.T) {
 	t.Logf("%d spoiled documents with schema violations, each reported as before", invalid)
 	if invalid < 300 {
 		t.Fatalf("only %d spoiled documents were invalid", invalid)
+	}
+}
+
+// TestValidatorRenderConcurrent renders valid and invalid documents of
+// every type from several goroutines at once (the builders, their Streams
+// and output buffers are pooled) and checks each result against the same
+// call made alone. Run with -race, as make test does.
+func TestValidatorRenderConcurrent(t *testing.T) {
+	v, err := DefaultValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		out        []byte
+		violations []Violation
+	}
+	var docs []Document
+	var want []result
+	for _, h := range generatedHeads {
+		if h.Type == E0501 || h.Type == E0504 {
+			continue
+		}
+		for seed := range uint64(8) {
+			d := randomDocument(newRand(seed), h)
+			if seed%2 == 1 {
+				// Every other one invalid: its first string field emptied.
+				done := false
+				forStrings(reflect.ValueOf(d).Elem(), func(f reflect.Value) {
+					if !done && f.Type() == reflect.TypeFor[string]() && f.String() != "" {
+						f.SetString("")
+						done = true
+					}
+				})
+			}
+			out, violations, err := v.Render(d)
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", h, seed, err)
+			}
+			docs = append(docs, d)
+			want = append(want, result{out, violations})
+		}
+	}
+	invalid := 0
+	for _, r := range want {
+		if len(r.violations) > 0 {
+			invalid++
+		}
+	}
+	if invalid == 0 || invalid == len(want) {
+		t.Fatalf("%d of %d documents invalid: the test needs both kinds", invalid, len(want))
+	}
+	const workers = 6
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for round := range 5 {
+				for i := range docs {
+					j := (i + w*7 + round) % len(docs)
+					out, violations, err := v.Render(docs[j])
+					switch {
+					case err != nil:
+						errs <- err
+						return
+					case !bytes.Equal(out, want[j].out) || !reflect.DeepEqual(violations, want[j].violations):
+						errs <- fmt.Errorf("document %d (%s) rendered concurrently differs from alone", j, docs[j].Header())
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
