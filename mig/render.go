@@ -50,7 +50,7 @@ func Tree(d Document) (*etree.Document, error) {
 	if err := b.build(d); err != nil {
 		return nil, err
 	}
-	return &b.doc, nil
+	return b.doc, nil
 }
 
 // write renders d into b.out without building a tree, handing every
@@ -159,22 +159,13 @@ var treeIndents = func() [12]string {
 }()
 
 // treeBuilder builds a document in one of two ways. By default it builds
-// an indented etree tree (Tree) with few allocations: the document,
-// elements, character data and child slices come from slabs. In direct mode
-// (write, for Render) it builds no tree: it writes the bytes that tree
-// serializes to, as it goes, and hands each element and text to an
-// xsd.Stream, so that what is checked is what is written.
+// an indented etree tree (Tree, the reference the tests hold Render to). In
+// direct mode (write, for Render) it builds no tree: it writes the bytes
+// that tree serializes to, as it goes, and hands each element and text to
+// an xsd.Stream, so that what is checked is what is written.
 type treeBuilder struct {
-	doc   etree.Document
-	decl  etree.ProcInst
-	attr  [1]etree.Attr
-	elems []etree.Element
-	chars []etree.CharData
-	toks  []etree.Token
-	ne    int // elements used
-	nc    int // character data used
-	nt    int // tokens used
-	err   error
+	doc *etree.Document // tree mode: the document built
+	err error           // the first value XML cannot carry
 
 	direct bool
 	check  *xsd.Stream  // direct mode: nil, or the checker fed every element
@@ -198,9 +189,8 @@ type treeNode struct {
 	depth int
 }
 
-// start makes room for about elements elements and starts a document whose
-// root element is tag in namespace ns.
-func (b *treeBuilder) start(elements int, tag, ns string, children int) treeNode {
+// start starts a document whose root element is tag in namespace ns.
+func (b *treeBuilder) start(tag, ns string) treeNode {
 	b.err = nil
 	if b.direct {
 		b.out = append(b.out[:0], `<?xml version="1.0" encoding="UTF-8"?>`+"\n<"...)
@@ -214,28 +204,13 @@ func (b *treeBuilder) start(elements int, tag, ns string, children int) treeNode
 		}
 		return treeNode{}
 	}
-	if len(b.elems) < elements {
-		b.elems = make([]etree.Element, elements)
-	}
-	if len(b.chars) < 2*elements+2 {
-		b.chars = make([]etree.CharData, 2*elements+2)
-	}
-	if len(b.toks) < 3*elements+8 {
-		b.toks = make([]etree.Token, 3*elements+8)
-	}
-	b.ne, b.nc, b.nt = 0, 0, 0
-	b.doc = etree.Document{}
-	doc := &b.doc
-	doc.Child = b.tokens(4)
-	doc.WriteSettings.CanonicalText = true
-	b.decl = etree.ProcInst{Target: "xml", Inst: `version="1.0" encoding="UTF-8"`}
-	doc.AddChild(&b.decl)
-	b.chardata(&doc.Element, "\n")
-	root := b.element(tag, 2*children+1)
-	root.Attr = b.attr[:0:1]
+	b.doc = etree.NewDocument()
+	b.doc.WriteSettings.CanonicalText = true
+	b.doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
+	b.doc.CreateText("\n")
+	root := b.doc.CreateElement(tag)
 	root.CreateAttr("xmlns", ns)
-	doc.AddChild(root)
-	b.chardata(&doc.Element, "\n")
+	b.doc.CreateText("\n")
 	return treeNode{e: root}
 }
 
@@ -248,47 +223,15 @@ func (b *treeBuilder) finish(root treeNode) error {
 	return b.err
 }
 
-func (b *treeBuilder) tokens(n int) []etree.Token {
-	if b.nt+n > len(b.toks) {
-		b.toks, b.nt = make([]etree.Token, max(n, 64)), 0
-	}
-	t := b.toks[b.nt : b.nt : b.nt+n]
-	b.nt += n
-	return t
-}
-
-func (b *treeBuilder) element(tag string, tokens int) *etree.Element {
-	if b.ne == len(b.elems) {
-		b.elems, b.ne = make([]etree.Element, 16), 0
-	}
-	e := &b.elems[b.ne]
-	b.ne++
-	*e = etree.Element{Tag: tag, Child: b.tokens(tokens)}
-	return e
-}
-
-func (b *treeBuilder) chardata(parent *etree.Element, s string) {
-	if b.nc == len(b.chars) {
-		b.chars, b.nc = make([]etree.CharData, 32), 0
-	}
-	c := &b.chars[b.nc]
-	b.nc++
-	*c = etree.CharData{}
-	c.SetData(s)
-	parent.AddChild(c)
-}
-
-// open adds a container element with room for children child elements.
-func (b *treeBuilder) open(p treeNode, tag string, children int) treeNode {
+// open adds a container element.
+func (b *treeBuilder) open(p treeNode, tag string) treeNode {
 	if b.direct {
 		b.out = append(b.startTag(b.out, p.depth, tag), '>')
 		b.opened = append(b.opened, openedElem{tag: tag, index: b.childIndex(tag)})
 		return treeNode{depth: p.depth + 1}
 	}
-	e := b.element(tag, 2*children+1)
-	b.chardata(p.e, treeIndents[p.depth+1])
-	p.e.AddChild(e)
-	return treeNode{e: e, depth: p.depth + 1}
+	p.e.CreateText(treeIndents[p.depth+1])
+	return treeNode{e: p.e.CreateElement(tag), depth: p.depth + 1}
 }
 
 // close writes the indentation before a container's end tag.
@@ -307,7 +250,7 @@ func (b *treeBuilder) close(n treeNode) {
 		}
 		return
 	}
-	b.chardata(n.e, treeIndents[n.depth])
+	n.e.CreateText(treeIndents[n.depth])
 }
 
 // startTag appends, in direct mode, the indentation and the start tag of a
@@ -359,18 +302,13 @@ func (b *treeBuilder) req(p treeNode, tag, value string) {
 		b.directLeaf(p, tag, value, false)
 		return
 	}
-	n := 0
-	if value != "" {
-		n = 1
-	}
-	e := b.element(tag, n)
-	b.chardata(p.e, treeIndents[p.depth+1])
-	p.e.AddChild(e)
+	p.e.CreateText(treeIndents[p.depth+1])
+	e := p.e.CreateElement(tag)
 	if value != "" {
 		if b.err == nil && !xmlText(value) {
 			b.err = textError(elementPath(e), value)
 		}
-		b.chardata(e, value)
+		e.CreateText(value)
 	}
 }
 
@@ -452,7 +390,7 @@ func (b *treeBuilder) optDec(p treeNode, tag string, d *Decimal) {
 }
 
 func (b *treeBuilder) party(p treeNode, tag string, v *Party) {
-	n := b.open(p, tag, 9)
+	n := b.open(p, tag)
 	b.req(n, "Identifier", v.Identifier)
 	b.req(n, "Name", v.Name)
 	b.opt(n, "Address", v.Address)
@@ -464,9 +402,6 @@ func (b *treeBuilder) party(p treeNode, tag string, v *Party) {
 	b.opt(n, "RoleRemark", v.RoleRemark)
 	b.close(n)
 }
-
-// partyElements is the number of elements a Party adds, at most.
-const partyElements = 10
 
 // xmlText reports whether s is UTF-8 made only of characters XML 1.0 allows.
 func xmlText(s string) bool {

@@ -18,22 +18,12 @@ func benchInvoice(b *testing.B) *Invoice {
 	return v
 }
 
-// BenchmarkRender: go test ./mig -run x -bench 'Render|Tree|Parse' -benchmem
+// BenchmarkRender: go test ./mig -run x -bench 'Render|Parse' -benchmem
 func BenchmarkRender(b *testing.B) {
 	v := benchInvoice(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Render(v); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkTree(b *testing.B) {
-	v := benchInvoice(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Tree(v); err != nil {
 			b.Fatal(err)
 		}
 	}

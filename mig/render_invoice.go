@@ -65,9 +65,9 @@ func (b *treeBuilder) invoice(v *Invoice) error {
 	if err := checkInvoice(v); err != nil {
 		return renderError(v.Head, v.Number, err)
 	}
-	root := b.start(34+2*partyElements+10*len(v.Items)+12, v.Root(), v.Namespace(), 3)
+	root := b.start(v.Root(), v.Namespace())
 	b.invoiceMain(root, v)
-	details := b.open(root, "Details", len(v.Items))
+	details := b.open(root, "Details")
 	for i := range v.Items {
 		b.invoiceItem(details, &v.Items[i], v.Type == F0401)
 	}
@@ -81,7 +81,7 @@ func (b *treeBuilder) invoice(v *Invoice) error {
 }
 
 func (b *treeBuilder) invoiceMain(p treeNode, v *Invoice) {
-	n := b.open(p, "Main", 26)
+	n := b.open(p, "Main")
 	b.req(n, "InvoiceNumber", v.Number)
 	b.req(n, "InvoiceDate", string(v.Date))
 	b.req(n, "InvoiceTime", string(v.Time))
@@ -117,7 +117,7 @@ func (b *treeBuilder) invoiceMain(p treeNode, v *Invoice) {
 }
 
 func (b *treeBuilder) invoiceItem(p treeNode, it *InvoiceItem, lineTax bool) {
-	n := b.open(p, "ProductItem", 9)
+	n := b.open(p, "ProductItem")
 	b.req(n, "Description", it.Description)
 	b.dec(n, "Quantity", it.Quantity)
 	b.opt(n, "Unit", it.Unit)
@@ -133,7 +133,7 @@ func (b *treeBuilder) invoiceItem(p treeNode, it *InvoiceItem, lineTax bool) {
 }
 
 func (b *treeBuilder) invoiceAmount(p treeNode, a *InvoiceAmount, buckets bool) {
-	n := b.open(p, "Amount", 11)
+	n := b.open(p, "Amount")
 	b.dec(n, "SalesAmount", a.SalesAmount)
 	if buckets {
 		b.dec(n, "FreeTaxSalesAmount", a.FreeTaxSalesAmount)

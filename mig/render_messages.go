@@ -54,7 +54,7 @@ func (b *treeBuilder) invoiceVoid(v *InvoiceVoid) error {
 	if err != nil {
 		return renderError(v.Head, v.InvoiceNumber, err)
 	}
-	root := b.start(12, v.Root(), v.Namespace(), 11)
+	root := b.start(v.Root(), v.Namespace())
 	b.req(root, "CancelInvoiceNumber", v.InvoiceNumber)
 	b.req(root, "InvoiceDate", string(v.InvoiceDate))
 	b.req(root, "BuyerId", v.BuyerID)
@@ -81,7 +81,7 @@ func (b *treeBuilder) invoiceCancel(v *InvoiceCancel) error {
 	if err != nil {
 		return renderError(v.Head, v.InvoiceNumber, err)
 	}
-	root := b.start(11, v.Root(), v.Namespace(), 10)
+	root := b.start(v.Root(), v.Namespace())
 	b.req(root, "VoidInvoiceNumber", v.InvoiceNumber)
 	b.req(root, "InvoiceDate", string(v.InvoiceDate))
 	b.req(root, "BuyerId", v.BuyerID)
@@ -107,8 +107,8 @@ func (b *treeBuilder) allowance(v *Allowance) error {
 	if err != nil {
 		return renderError(v.Head, v.Number, err)
 	}
-	root := b.start(12+2*partyElements+12*len(v.Items)+3, v.Root(), v.Namespace(), 3)
-	m := b.open(root, "Main", 8)
+	root := b.start(v.Root(), v.Namespace())
+	m := b.open(root, "Main")
 	b.req(m, "AllowanceNumber", v.Number)
 	b.req(m, "AllowanceDate", string(v.Date))
 	b.party(m, "Seller", &v.Seller)
@@ -118,12 +118,12 @@ func (b *treeBuilder) allowance(v *Allowance) error {
 	b.opt(m, "OriginalInvoiceBuyerId", v.OriginalInvoiceBuyerID)
 	b.opt(m, "Attachment", v.Attachment)
 	b.close(m)
-	details := b.open(root, "Details", len(v.Items))
+	details := b.open(root, "Details")
 	for i := range v.Items {
 		b.allowanceItem(details, &v.Items[i])
 	}
 	b.close(details)
-	a := b.open(root, "Amount", 2)
+	a := b.open(root, "Amount")
 	b.dec(a, "TaxAmount", v.TaxAmount)
 	b.dec(a, "TotalAmount", v.TotalAmount)
 	b.close(a)
@@ -135,7 +135,7 @@ func (b *treeBuilder) allowance(v *Allowance) error {
 }
 
 func (b *treeBuilder) allowanceItem(p treeNode, it *AllowanceItem) {
-	n := b.open(p, "ProductItem", 11)
+	n := b.open(p, "ProductItem")
 	b.req(n, "OriginalInvoiceDate", string(it.OriginalInvoiceDate))
 	b.req(n, "OriginalInvoiceNumber", it.OriginalInvoiceNumber)
 	b.opt(n, "OriginalSequenceNumber", it.OriginalSequenceNumber)
@@ -158,7 +158,7 @@ func (b *treeBuilder) allowanceVoid(v *AllowanceVoid) error {
 	if err != nil {
 		return renderError(v.Head, v.AllowanceNumber, err)
 	}
-	root := b.start(10, v.Root(), v.Namespace(), 9)
+	root := b.start(v.Root(), v.Namespace())
 	b.req(root, "CancelAllowanceNumber", v.AllowanceNumber)
 	if v.Type == G0501 {
 		b.req(root, "AllowanceType", v.AllowanceType)
@@ -186,17 +186,17 @@ func (b *treeBuilder) blankTracks(v *BlankTracks) error {
 	if err := fitHead(v.Head, "a BlankTracks", E0402); err != nil {
 		return renderError(v.Head, blankKey(v), err)
 	}
-	root := b.start(8+3*len(v.Ranges), v.Root(), v.Namespace(), 2)
-	m := b.open(root, "Main", 5)
+	root := b.start(v.Root(), v.Namespace())
+	m := b.open(root, "Main")
 	b.req(m, "HeadBan", v.HeadBAN)
 	b.req(m, "BranchBan", v.BranchBAN)
 	b.req(m, "InvoiceType", v.InvoiceType)
 	b.req(m, "YearMonth", v.YearMonth)
 	b.req(m, "InvoiceTrack", v.Track)
 	b.close(m)
-	details := b.open(root, "Details", len(v.Ranges))
+	details := b.open(root, "Details")
 	for _, r := range v.Ranges {
-		n := b.open(details, "BranchTrackBlankItem", 2)
+		n := b.open(details, "BranchTrackBlankItem")
 		b.req(n, "InvoiceBeginNo", r.Begin)
 		b.req(n, "InvoiceEndNo", r.End)
 		b.close(n)
