@@ -105,23 +105,13 @@ func scanDocument(row interface{ Scan(...any) error }) (*Document, error) {
 }
 
 func (l *Ledger) documents(ctx context.Context, what, query string, args ...any) ([]Document, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT `+docColumns+` FROM documents `+query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var out []Document
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+	return queryList(ctx, l.r, what, `SELECT `+docColumns+` FROM documents `+query, args, func(rows *sql.Rows, d *Document) error {
+		s, err := scanDocument(rows)
+		if err == nil {
+			*d = *s
 		}
-		out = append(out, *d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return out, nil
+		return err
+	})
 }
 
 // Document returns the document with the given id, or an error wrapping
@@ -274,25 +264,12 @@ func (l *Ledger) Events(ctx context.Context, q EventQuery) ([]Event, error) {
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := l.r.QueryContext(ctx, query+" ORDER BY id", args...)
-	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	defer rows.Close()
-	var out []Event
-	for rows.Next() {
-		var e Event
+	return queryList(ctx, l.r, "events", query+" ORDER BY id", args, func(rows *sql.Rows, e *Event) error {
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.DocumentID, &e.IntakeID, &e.Kind, &e.FromState, &e.ToState, &e.Cause, &e.Code, &e.Detail); err != nil {
-			return nil, fmt.Errorf("events: %w", err)
+		err := rows.Scan(&e.ID, &at, &e.DocumentID, &e.IntakeID, &e.Kind, &e.FromState, &e.ToState, &e.Cause, &e.Code, &e.Detail)
+		if err == nil {
+			e.At, err = parseTime(at)
 		}
-		if e.At, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("events: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	return out, nil
+		return err
+	})
 }

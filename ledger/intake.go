@@ -206,23 +206,10 @@ func (l *Ledger) moveIntake(ctx context.Context, id int64, from, to, column stri
 // Outcomes returns the outcomes of an intake ordered by line: the rows of its
 // result file.
 func (l *Ledger) Outcomes(ctx context.Context, intakeID int64) ([]Outcome, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT intake_id, line, order_id, action, status, invoice_number,
-		invoice_date, random_number, message FROM outcomes WHERE intake_id = ? ORDER BY line`, intakeID)
-	if err != nil {
-		return nil, fmt.Errorf("outcomes of intake %d: %w", intakeID, err)
-	}
-	defer rows.Close()
-	var out []Outcome
-	for rows.Next() {
-		var o Outcome
-		if err := rows.Scan(&o.IntakeID, &o.Line, &o.OrderID, &o.Action, &o.Status, &o.InvoiceNumber,
-			&o.InvoiceDate, &o.RandomNumber, &o.Message); err != nil {
-			return nil, fmt.Errorf("outcomes of intake %d: %w", intakeID, err)
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("outcomes of intake %d: %w", intakeID, err)
-	}
-	return out, nil
+	return queryList(ctx, l.r, fmt.Sprintf("outcomes of intake %d", intakeID), `SELECT intake_id, line, order_id, action, status, invoice_number,
+		invoice_date, random_number, message FROM outcomes WHERE intake_id = ? ORDER BY line`, []any{intakeID},
+		func(rows *sql.Rows, o *Outcome) error {
+			return rows.Scan(&o.IntakeID, &o.Line, &o.OrderID, &o.Action, &o.Status, &o.InvoiceNumber,
+				&o.InvoiceDate, &o.RandomNumber, &o.Message)
+		})
 }

@@ -191,6 +191,33 @@ const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
 
 func (l *Ledger) stamp() string { return formatTime(l.now()) }
 
+// queryer runs a query: the read pool, the writer or a transaction.
+type queryer interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// queryList runs a query and scans each row into a T with scan; what names
+// the query in errors.
+func queryList[T any](ctx context.Context, q queryer, what, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(s string) (time.Time, error) {

@@ -289,28 +289,18 @@ type Handoff struct {
 // Only where their files are is read, not their bodies: a backlog can hold
 // many thousands.
 func (l *Ledger) InFlight(ctx context.Context) ([]Handoff, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT id, target_dir, file_name, written_at FROM documents
-		WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("documents in flight: %w", err)
-	}
-	defer rows.Close()
-	var out []Handoff
-	for rows.Next() {
-		var h Handoff
+	return queryList(ctx, l.r, "documents in flight", `SELECT id, target_dir, file_name, written_at FROM documents
+		WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`, nil, func(rows *sql.Rows, h *Handoff) error {
 		var at string
 		if err := rows.Scan(&h.ID, &h.TargetDir, &h.FileName, &at); err != nil {
-			return nil, fmt.Errorf("documents in flight: %w", err)
+			return err
 		}
+		var err error
 		if h.WrittenAt, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("documents in flight: document %d: %w", h.ID, err)
+			return fmt.Errorf("document %d: %w", h.ID, err)
 		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("documents in flight: %w", err)
-	}
-	return out, nil
+		return nil
+	})
 }
 
 // DocumentsByState returns the documents in state (all when empty) created

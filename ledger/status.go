@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -22,28 +23,19 @@ type StatusEvent struct {
 // StatusEvents returns the document state changes after event id after,
 // oldest first, at most limit.
 func (l *Ledger) StatusEvents(ctx context.Context, after int64, limit int) ([]StatusEvent, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT e.id, e.at, d.order_id, d.action,
+	return queryList(ctx, l.r, "status events", `SELECT e.id, e.at, d.order_id, d.action,
 		CASE WHEN d.action IN ('allowance', 'void_allowance') THEN d.allowance_number ELSE d.invoice_number END,
 		e.to_state, e.code, e.detail
 		FROM events e JOIN documents d ON d.id = e.document_id
-		WHERE e.id > ? AND e.kind = 'document' ORDER BY e.id LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("status events: %w", err)
-	}
-	defer rows.Close()
-	var out []StatusEvent
-	for rows.Next() {
-		var e StatusEvent
-		var at string
-		if err := rows.Scan(&e.ID, &at, &e.OrderID, &e.Action, &e.InvoiceNumber, &e.State, &e.Code, &e.Message); err != nil {
-			return nil, fmt.Errorf("status events: %w", err)
-		}
-		if e.At, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		WHERE e.id > ? AND e.kind = 'document' ORDER BY e.id LIMIT ?`, []any{after, limit},
+		func(rows *sql.Rows, e *StatusEvent) error {
+			var at string
+			err := rows.Scan(&e.ID, &at, &e.OrderID, &e.Action, &e.InvoiceNumber, &e.State, &e.Code, &e.Message)
+			if err == nil {
+				e.At, err = parseTime(at)
+			}
+			return err
+		})
 }
 
 // StatusCursor is how far the status files are written. While an append

@@ -171,30 +171,20 @@ type TrackUsage struct {
 // TrackUsage lists every track with its usage, ordered by seller, period,
 // invoice type, letters and begin.
 func (l *Ledger) TrackUsage(ctx context.Context) ([]TrackUsage, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT `+trackColumns+`,
+	return queryList(ctx, l.r, "track usage", `SELECT `+trackColumns+`,
 		(SELECT count(*) FROM invoice_numbers u WHERE u.track_id = t.id),
 		(SELECT count(*) FROM skipped_numbers s WHERE s.track_id = t.id)
-		FROM tracks t ORDER BY seller_ban, period, invoice_type, letters, begin_no`)
-	if err != nil {
-		return nil, fmt.Errorf("track usage: %w", err)
-	}
-	defer rows.Close()
-	var out []TrackUsage
-	for rows.Next() {
-		var u TrackUsage
-		if err := scanTrack(rows, &u.Track, &u.Used, &u.Skipped); err != nil {
-			return nil, fmt.Errorf("track usage: %w", err)
-		}
-		u.Remaining = u.Size() - u.Used - u.Skipped
-		if u.Next <= u.End {
-			u.NextNumber = FormatNumber(u.Letters, u.Next)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("track usage: %w", err)
-	}
-	return out, nil
+		FROM tracks t ORDER BY seller_ban, period, invoice_type, letters, begin_no`, nil,
+		func(rows *sql.Rows, u *TrackUsage) error {
+			if err := scanTrack(rows, &u.Track, &u.Used, &u.Skipped); err != nil {
+				return err
+			}
+			u.Remaining = u.Size() - u.Used - u.Skipped
+			if u.Next <= u.End {
+				u.NextNumber = FormatNumber(u.Letters, u.Next)
+			}
+			return nil
+		})
 }
 
 const trackColumns = `t.id, t.seller_ban, t.invoice_type, t.period, t.letters, t.begin_no, t.end_no, t.next_no, t.source, t.imported_at`
@@ -276,9 +266,7 @@ func (l *Ledger) skip(ctx context.Context, tx *sql.Tx, t Track, number, reason s
 
 // takenFrom returns the numbers of a track from n upwards that are used or
 // skipped.
-func takenFrom(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, trackID int64, letters string, n int) (map[int]bool, error) {
+func takenFrom(ctx context.Context, q queryer, trackID int64, letters string, n int) (map[int]bool, error) {
 	from := FormatNumber(letters, n)
 	rows, err := q.QueryContext(ctx, `SELECT number FROM invoice_numbers WHERE track_id = ?1 AND number >= ?2
 		UNION ALL SELECT number FROM skipped_numbers WHERE track_id = ?1 AND number >= ?2`, trackID, from)
