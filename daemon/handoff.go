@@ -1,0 +1,95 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/turnkeyd/turnkeyd/ledger"
+	"github.com/turnkeyd/turnkeyd/turnkey"
+)
+
+// flushBatch is how many files are handed to Turnkey per durable batch.
+const flushBatch = 256
+
+// flush writes the XML of every accepted document not yet written. The
+// bytes rendered in the transaction just committed are used as they are.
+// Any other unwritten document may have been handed over already by an
+// attempt that was cut short (a crash, a full disk): if Turnkey holds its
+// file (in SRC, BAK or ERR) it is only marked written, never written twice;
+// otherwise its XML is rendered again from the ledger and checked against
+// the hash recorded with it.
+func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
+	in.flushMu.Lock()
+	defer in.flushMu.Unlock()
+	for {
+		docs, err := in.ledger.UnwrittenDocuments(ctx, flushBatch)
+		if err != nil || len(docs) == 0 {
+			return err
+		}
+		var files []turnkey.File
+		ids := make([]int64, 0, len(docs))
+		handed := handedFiles{target: in.target, since: oldestUnrendered(docs, rendered)}
+		for _, d := range docs {
+			data, fresh := rendered[d.ID]
+			if !fresh {
+				there, err := handed.has(ctx, d.TargetDir, d.FileName)
+				if err != nil {
+					return err
+				}
+				if there {
+					ids = append(ids, d.ID)
+					continue
+				}
+				if data, err = in.docs.rerender(&d); err != nil {
+					return err
+				}
+			}
+			files = append(files, turnkey.File{Dir: d.TargetDir, Name: d.FileName, Data: data})
+			ids = append(ids, d.ID)
+		}
+		if err := in.target.Put(ctx, files); err != nil {
+			return fmt.Errorf("hand %d files to Turnkey: %w", len(files), err)
+		}
+		if err := in.ledger.MarkWritten(ctx, ids); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			delete(rendered, id)
+		}
+	}
+}
+
+// oldestUnrendered returns the creation time of the oldest of docs that has
+// no fresh rendering: no file of this batch can have been handed earlier.
+func oldestUnrendered(docs []ledger.Document, rendered map[int64][]byte) time.Time {
+	var oldest time.Time
+	for _, d := range docs {
+		if _, fresh := rendered[d.ID]; !fresh && (oldest.IsZero() || d.CreatedAt.Before(oldest)) {
+			oldest = d.CreatedAt
+		}
+	}
+	return oldest
+}
+
+// handedFiles asks the target once per folder which files it holds already.
+type handedFiles struct {
+	target turnkey.Target
+	since  time.Time
+	dirs   map[string]map[string]bool
+}
+
+func (h *handedFiles) has(ctx context.Context, dir, name string) (bool, error) {
+	names, ok := h.dirs[dir]
+	if !ok {
+		var err error
+		if names, err = h.target.Handed(ctx, dir, h.since); err != nil {
+			return false, fmt.Errorf("look for files handed to Turnkey before a stop: %w", err)
+		}
+		if h.dirs == nil {
+			h.dirs = map[string]map[string]bool{}
+		}
+		h.dirs[dir] = names
+	}
+	return names[name], nil
+}
