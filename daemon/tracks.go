@@ -40,6 +40,11 @@ func ImportTracks(ctx context.Context, cfg *Config, files []string, out io.Write
 		}
 		tracks = append(tracks, ts...)
 	}
+	locks, err := lockFolders(cfg)
+	if err != nil {
+		return err
+	}
+	defer locks.release()
 	l, err := ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), nil)
 	if err != nil {
 		return err
