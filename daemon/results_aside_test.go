@@ -78,12 +78,7 @@ func TestBadResultFileDoesNotBlockItsKind(t *testing.T) {
 	if copies, _ := filepath.Glob(filepath.Join(aside, "*a-huge-ProcessResult.xml")); len(copies) != 0 {
 		t.Errorf("the huge file was copied aside: %v", copies)
 	}
-	resp, err := http.Get("http://" + h.addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := h.scrape()
 	want := `turnkeyd_turnkey_result_files_total{kind="process_result",status="unreadable"} ` + string(rune('2'+unreadable))
 	if !strings.Contains(string(body), want+"\n") {
 		t.Errorf("/metrics lacks %s (each bad file counted once over two polls)", want)
@@ -101,4 +96,19 @@ func grepLines(text, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// scrape returns the daemon's /metrics.
+func (h *harness) scrape() []byte {
+	h.t.Helper()
+	resp, err := http.Get("http://" + h.addr + "/metrics")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return body
 }
