@@ -22,6 +22,10 @@ const flushBatch = 256
 func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 	in.flushMu.Lock()
 	defer in.flushMu.Unlock()
+	// One listing per folder for the whole flush, not per batch: after a
+	// crash with 290k files in SRC, a listing per batch of 256 kept the
+	// daemon from being ready for minutes.
+	handed := handedFiles{target: in.target}
 	for {
 		docs, err := in.ledger.UnwrittenDocuments(ctx, flushBatch)
 		if err != nil || len(docs) == 0 {
@@ -29,7 +33,7 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 		}
 		var files []turnkey.File
 		ids := make([]int64, 0, len(docs))
-		handed := handedFiles{target: in.target, since: oldestUnrendered(docs, rendered)}
+		handed.from(oldestUnrendered(docs, rendered))
 		for _, d := range docs {
 			data, fresh := rendered[d.ID]
 			if !fresh {
@@ -72,11 +76,23 @@ func oldestUnrendered(docs []ledger.Document, rendered map[int64][]byte) time.Ti
 	return oldest
 }
 
-// handedFiles asks the target once per folder which files it holds already.
+// handedFiles asks the target once per folder which files it holds already
+// (handed since a time). The listings serve every batch of a flush: the
+// files this flush hands over are marked written and never asked about.
 type handedFiles struct {
 	target turnkey.Target
 	since  time.Time
 	dirs   map[string]map[string]bool
+}
+
+// from makes the listings cover files handed since t: a listing that
+// started later is dropped and made again. Zero t (every document of the
+// batch freshly rendered) changes nothing.
+func (h *handedFiles) from(t time.Time) {
+	if t.IsZero() || (!h.since.IsZero() && !t.Before(h.since)) {
+		return
+	}
+	h.since, h.dirs = t, nil
 }
 
 func (h *handedFiles) has(ctx context.Context, dir, name string) (bool, error) {
