@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,14 @@ type harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	logs   *bytes.Buffer
+	skew   atomic.Int64 // how far the daemon's clock is ahead of testNow
 }
+
+// clock is the daemon's clock: testNow, moved on by advance.
+func (h *harness) clock() time.Time { return testNow.Add(time.Duration(h.skew.Load())) }
+
+// advance moves the daemon's clock on by d.
+func (h *harness) advance(d time.Duration) { h.skew.Add(int64(d)) }
 
 // initConfig runs turnkeyd init for the sandbox seller in dir and loads
 // the configuration it wrote.
@@ -76,7 +84,7 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 	h := &harness{t: t, dir: dir, cfg: cfg, rescan: make(chan time.Time), poll: make(chan time.Time), done: make(chan error, 1), logs: new(bytes.Buffer)}
 	listening := make(chan string, 1)
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := New(ctx, cfg, Options{Log: log, Now: func() time.Time { return testNow }, Rescan: h.rescan, Poll: h.poll, Listening: listening})
+	d, err := New(ctx, cfg, Options{Log: log, Now: h.clock, Rescan: h.rescan, Poll: h.poll, Listening: listening})
 	if err != nil {
 		t.Fatal(err)
 	}

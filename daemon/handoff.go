@@ -35,6 +35,11 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 		ids := make([]int64, 0, len(docs))
 		handed.from(oldestUnrendered(docs, rendered))
 		for _, d := range docs {
+			if held, err := handed.heldBack(ctx, in.ledger, &d); err != nil {
+				return err
+			} else if held {
+				continue // its number's earlier file still waits in SRC: a later flush
+			}
 			data, fresh := rendered[d.ID]
 			if !fresh {
 				there, err := handed.has(ctx, d.TargetDir, d.FileName)
@@ -51,6 +56,9 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 			}
 			files = append(files, turnkey.File{Dir: d.TargetDir, Name: d.FileName, Data: data})
 			ids = append(ids, d.ID)
+		}
+		if len(ids) == 0 {
+			return nil // every document left is held back
 		}
 		if err := in.target.Put(ctx, files); err != nil {
 			return fmt.Errorf("hand %d files to Turnkey: %w", len(files), err)
@@ -83,6 +91,34 @@ type handedFiles struct {
 	target turnkey.Target
 	since  time.Time
 	dirs   map[string]map[string]bool
+	src    map[string]map[string]bool // upload folder → the files in it
+}
+
+// heldBack reports whether another document of d's number has its file
+// still in Turnkey's upload folder (e.g. refused by the platform, then sent
+// again before Turnkey took the old file): one number has at most one file
+// in Turnkey's hands, so d waits until that file is gone.
+func (h *handedFiles) heldBack(ctx context.Context, l *ledger.Ledger, d *ledger.Document) (bool, error) {
+	others, err := l.OthersMaybeInSRC(ctx, d)
+	if err != nil || len(others) == 0 {
+		return false, err
+	}
+	for _, o := range others {
+		names, ok := h.src[o.TargetDir]
+		if !ok {
+			if names, err = turnkey.Waiting(o.TargetDir); err != nil {
+				return false, err
+			}
+			if h.src == nil {
+				h.src = map[string]map[string]bool{}
+			}
+			h.src[o.TargetDir] = names
+		}
+		if names[o.FileName] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // from makes the listings cover files handed since t: a listing that

@@ -38,6 +38,9 @@ type Results struct {
 	metrics  *resultMetrics
 	maxSize  int64               // largest result file read; maxResultFileSize when 0
 	unread   map[string]asideKey // result files set aside unread, as they were then
+	now      func() time.Time    // clock; time.Now when nil
+	grace    time.Duration       // missingGrace when 0
+	lost     missingFiles
 }
 
 // Result file kinds, as the ledger records them.
@@ -139,6 +142,8 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 			gone = append(gone, d)
 		}
 	}
+	missingNow := map[int64]bool{}
+	defer func() { r.forgetMissing(docs, missingNow) }()
 	if len(gone) == 0 {
 		return nil
 	}
@@ -154,8 +159,12 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 	}
 	for _, d := range gone {
 		path, ok := moved[d.FileName]
-		if !ok {
-			continue // between SRC and BAK, or removed by someone: looked for again next cycle
+		if !ok { // between SRC and BAK, or removed by someone
+			missingNow[d.ID] = true
+			if _, err := r.missing(ctx, dir, d); err != nil {
+				return err
+			}
+			continue
 		}
 		to, cause, code, msg := ledger.StateUploaded, "turnkey-bak", "", "Turnkey picked the file up"
 		if strings.Contains(path, string(filepath.Separator)+"ERR"+string(filepath.Separator)) {
@@ -356,6 +365,7 @@ type resultMetrics struct {
 	rejections *prometheus.CounterVec
 	conflicts  prometheus.Counter
 	errors     prometheus.Counter
+	missing    prometheus.Counter
 }
 
 func newResultMetrics(reg prometheus.Registerer) *resultMetrics {
@@ -376,12 +386,16 @@ func newResultMetrics(reg prometheus.Registerer) *resultMetrics {
 			Name: "turnkeyd_turnkey_result_errors_total",
 			Help: "Failed attempts to read Turnkey's results; each is retried at the next poll.",
 		}),
+		missing: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "turnkeyd_turnkey_files_missing_total",
+			Help: "Files handed to Turnkey that left its upload folder without reaching BAK or ERR (after a grace period); each is handed over again once.",
+		}),
 	}
 	for _, kind := range []string{kindProcess, kindSummary} {
 		for _, st := range []string{ledger.ResultApplied, ledger.ResultInconsistent, ledger.ResultUnreadable} {
 			m.files.WithLabelValues(kind, st)
 		}
 	}
-	reg.MustRegister(m.files, m.rejections, m.conflicts, m.errors)
+	reg.MustRegister(m.files, m.rejections, m.conflicts, m.errors, m.missing)
 	return m
 }

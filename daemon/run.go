@@ -117,6 +117,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 			kindSummary: cfg.ResultDir(cfg.Turnkey.Results.SummaryResult)},
 		aside: filepath.Join(cfg.Path(cfg.Spool.Dir), "failed", "turnkey-results"), interval: cfg.Turnkey.Poll,
 		trigger: opt.Poll, metrics: newResultMetrics(d.registry),
+		now: opt.Now,
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)

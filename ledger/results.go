@@ -290,17 +290,19 @@ type Handoff struct {
 // many thousands.
 func (l *Ledger) InFlight(ctx context.Context) ([]Handoff, error) {
 	return queryList(ctx, l.r, "documents in flight", `SELECT id, target_dir, file_name, written_at FROM documents
-		WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`, nil, func(rows *sql.Rows, h *Handoff) error {
-		var at string
-		if err := rows.Scan(&h.ID, &h.TargetDir, &h.FileName, &at); err != nil {
-			return err
-		}
-		var err error
-		if h.WrittenAt, err = parseTime(at); err != nil {
-			return fmt.Errorf("document %d: %w", h.ID, err)
-		}
-		return nil
-	})
+		WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`, nil, scanHandoff)
+}
+
+func scanHandoff(rows *sql.Rows, h *Handoff) error {
+	var at string
+	if err := rows.Scan(&h.ID, &h.TargetDir, &h.FileName, &at); err != nil {
+		return err
+	}
+	var err error
+	if h.WrittenAt, err = parseTime(at); err != nil {
+		return fmt.Errorf("document %d: %w", h.ID, err)
+	}
+	return nil
 }
 
 // DocumentsByState returns the documents in state (all when empty) created
