@@ -82,18 +82,26 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 	}
 	l.Close()
 	h := &harness{t: t, dir: dir, cfg: cfg, rescan: make(chan time.Time), poll: make(chan time.Time), done: make(chan error, 1), logs: new(bytes.Buffer)}
-	listening := make(chan string, 1)
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := New(ctx, cfg, Options{Log: log, Now: h.clock, Rescan: h.rescan, Poll: h.poll, Listening: listening})
-	if err != nil {
+	if err := h.start(); err != nil {
 		t.Fatal(err)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
+	t.Cleanup(h.stop)
+	return h
+}
+
+// start runs the daemon on the harness's configuration (again, after stop).
+func (h *harness) start() error {
+	listening := make(chan string, 1)
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	d, err := New(context.Background(), h.cfg, Options{Log: log, Now: h.clock, Rescan: h.rescan, Poll: h.poll, Listening: listening})
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() { h.done <- d.Run(runCtx) }()
 	h.addr = <-listening
-	t.Cleanup(h.stop)
-	return h
+	return nil
 }
 
 func (h *harness) stop() {

@@ -87,8 +87,15 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.target = turnkey.Instrument(local, "local", d.registry)
+	if err := refuseMissingLedger(cfg); err != nil {
+		return nil, err
+	}
 	d.ledger, err = ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), opt.Log.With("component", "ledger"), ledger.WithClock(opt.Now))
 	if err != nil {
+		return nil, err
+	}
+	if err := checkLedger(ctx, cfg, d.ledger); err != nil {
+		d.ledger.Close()
 		return nil, err
 	}
 	if err := d.ledger.UpsertSeller(ctx, cfg.Seller.BAN, cfg.Seller.Name); err != nil {
