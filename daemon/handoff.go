@@ -34,8 +34,12 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 		var files []turnkey.File
 		ids := make([]int64, 0, len(docs))
 		handed.from(oldestUnrendered(docs, rendered))
+		others, err := in.ledger.OthersMaybeInSRC(ctx, docs)
+		if err != nil {
+			return err
+		}
 		for _, d := range docs {
-			if held, err := handed.heldBack(ctx, in.ledger, &d); err != nil {
+			if held, err := handed.heldBack(others[d.ID]); err != nil {
 				return err
 			} else if held {
 				continue // its number's earlier file still waits in SRC: a later flush
@@ -94,18 +98,16 @@ type handedFiles struct {
 	src    map[string]map[string]bool // upload folder → the files in it
 }
 
-// heldBack reports whether another document of d's number has its file
-// still in Turnkey's upload folder (e.g. refused by the platform, then sent
-// again before Turnkey took the old file): one number has at most one file
-// in Turnkey's hands, so d waits until that file is gone.
-func (h *handedFiles) heldBack(ctx context.Context, l *ledger.Ledger, d *ledger.Document) (bool, error) {
-	others, err := l.OthersMaybeInSRC(ctx, d)
-	if err != nil || len(others) == 0 {
-		return false, err
-	}
+// heldBack reports whether one of others (documents of the same number
+// as the one about to be written) still has its file in Turnkey's upload
+// folder (e.g. refused by the platform, then sent again before Turnkey took
+// the old file): one number has at most one file in Turnkey's hands, so
+// the document waits until that file is gone.
+func (h *handedFiles) heldBack(others []ledger.Handoff) (bool, error) {
 	for _, o := range others {
 		names, ok := h.src[o.TargetDir]
 		if !ok {
+			var err error
 			if names, err = turnkey.Waiting(o.TargetDir); err != nil {
 				return false, err
 			}

@@ -167,3 +167,15 @@ func BenchmarkGauges(b *testing.B) {
 		}
 	}
 }
+
+// TestOthersMaybeInSRCPlan keeps the handoff's check of one number, one
+// file in SRC on indexes: it runs for every batch written.
+func TestOthersMaybeInSRCPlan(t *testing.T) {
+	l := openTest(t)
+	for _, column := range []string{"invoice_number", "allowance_number"} {
+		plan := queryPlan(t, l.r, othersQuery(column, "1,2,3"))
+		if strings.Contains(plan, "SCAN") {
+			t.Errorf("%s: plan %q scans a table", column, plan)
+		}
+	}
+}

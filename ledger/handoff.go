@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // EventRedelivered is the event of a document whose file left Turnkey's
@@ -45,19 +47,57 @@ func (l *Ledger) Redeliver(ctx context.Context, id int64, detail string) (ok boo
 	return ok, nil
 }
 
-// OthersMaybeInSRC returns the other documents of the same message type
-// and number as d whose file was handed to Turnkey and not yet seen in BAK
-// or ERR: their XML may still sit in the upload folder, and one number has
-// at most one file in Turnkey's hands at a time.
-func (l *Ledger) OthersMaybeInSRC(ctx context.Context, d *Document) ([]Handoff, error) {
-	number, column := d.InvoiceNumber, "invoice_number"
-	if d.AllowanceNumber != "" {
-		number, column = d.AllowanceNumber, "allowance_number"
-	}
-	if number == "" {
+// OthersMaybeInSRC returns, for each of docs, the other documents of the
+// same message type and number whose file was handed to Turnkey and not
+// yet seen in BAK or ERR: their XML may still sit in the upload folder,
+// and one number has at most one file in Turnkey's hands. One query for
+// the whole batch; documents without such others are not in the map.
+func (l *Ledger) OthersMaybeInSRC(ctx context.Context, docs []Document) (map[int64][]Handoff, error) {
+	if len(docs) == 0 {
 		return nil, nil
 	}
-	return queryList(ctx, l.r, "documents of one number in flight", `SELECT id, target_dir, file_name, written_at FROM documents
-		WHERE `+column+` = ? AND `+column+` <> '' AND msg_type = ? AND id <> ? AND written_at IS NOT NULL AND location = ''`,
-		[]any{number, d.MsgType, d.ID}, scanHandoff)
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = strconv.FormatInt(d.ID, 10)
+	}
+	in := strings.Join(ids, ",")
+	out := map[int64][]Handoff{}
+	for _, column := range []string{"invoice_number", "allowance_number"} {
+		rows, err := l.r.QueryContext(ctx, othersQuery(column, in))
+		if err != nil {
+			return nil, fmt.Errorf("documents of one number in flight: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var h Handoff
+			var at string
+			if err := rows.Scan(&id, &h.ID, &h.TargetDir, &h.FileName, &at); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if h.WrittenAt, err = parseTime(at); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("document %d: %w", h.ID, err)
+			}
+			out[id] = append(out[id], h)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("documents of one number in flight: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// othersQuery finds, for the documents ids (a comma-separated list), the
+// others of the same number in column (invoice_number, or
+// allowance_number for allowances) that may still be in SRC.
+func othersQuery(column, ids string) string {
+	own := map[string]string{"invoice_number": "1", "allowance_number": "0"}[column]
+	return `SELECT d.id, o.id, o.target_dir, o.file_name, o.written_at
+		FROM documents d JOIN documents o ON o.` + column + ` = d.` + column + ` AND o.msg_type = d.msg_type AND o.id <> d.id
+		WHERE d.id IN (` + ids + `) AND d.` + column + ` <> '' AND o.` + column + ` <> ''
+		  AND (d.allowance_number = '') = ` + own + `
+		  AND o.written_at IS NOT NULL AND o.location = ''`
 }
