@@ -32,7 +32,7 @@ func (c *countingTarget) Handed(ctx context.Context, dir string, since time.Time
 // each folder for all its batches, and writes none of them twice.
 func TestRecoveryListsEachFolderOnce(t *testing.T) {
 	h := startDaemon(t, nil)
-	const n = 3*flushBatch + 10
+	const n = 2*flushBatch + 1 // three batches
 	var b strings.Builder
 	b.WriteString("order_id,item_description,item_quantity,item_unit_price\n")
 	for i := range n {
