@@ -3,6 +3,10 @@ GO       ?= go
 BIN      := bin/turnkeyd
 PKGS     := ./...
 FUZZTIME ?= 10s
+# The timeout of one package's tests: the whole `make test` must stay under
+# 15 minutes on a loaded 2-core machine, so a hung test fails with its stack
+# well inside that budget instead of at go test's default 10 minutes per package.
+TESTTIMEOUT ?= 12m
 
 .PHONY: all build test vet fmt-check fuzz bench run clean
 
@@ -14,7 +18,7 @@ build:
 # The README's test command: format, vet, the race-enabled tests (which run the
 # differential test against ../shared/bin/mig-oracle) and a short fuzz run.
 test: fmt-check vet
-	CGO_ENABLED=1 $(GO) test -race -count=1 $(PKGS)
+	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout $(TESTTIMEOUT) $(PKGS)
 	$(MAKE) --no-print-directory fuzz
 
 fmt-check:

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,7 +37,14 @@ type harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	logs   *bytes.Buffer
+	skew   atomic.Int64 // how far the daemon's clock is ahead of testNow
 }
+
+// clock is the daemon's clock: testNow, moved on by advance.
+func (h *harness) clock() time.Time { return testNow.Add(time.Duration(h.skew.Load())) }
+
+// advance moves the daemon's clock on by d.
+func (h *harness) advance(d time.Duration) { h.skew.Add(int64(d)) }
 
 // initConfig runs turnkeyd init for the sandbox seller in dir and loads
 // the configuration it wrote.
@@ -74,18 +82,26 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 	}
 	l.Close()
 	h := &harness{t: t, dir: dir, cfg: cfg, rescan: make(chan time.Time), poll: make(chan time.Time), done: make(chan error, 1), logs: new(bytes.Buffer)}
-	listening := make(chan string, 1)
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := New(ctx, cfg, Options{Log: log, Now: func() time.Time { return testNow }, Rescan: h.rescan, Poll: h.poll, Listening: listening})
-	if err != nil {
+	if err := h.start(); err != nil {
 		t.Fatal(err)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
+	t.Cleanup(h.stop)
+	return h
+}
+
+// start runs the daemon on the harness's configuration (again, after stop).
+func (h *harness) start() error {
+	listening := make(chan string, 1)
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	d, err := New(context.Background(), h.cfg, Options{Log: log, Now: h.clock, Rescan: h.rescan, Poll: h.poll, Listening: listening})
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
 	go func() { h.done <- d.Run(runCtx) }()
 	h.addr = <-listening
-	t.Cleanup(h.stop)
-	return h
+	return nil
 }
 
 func (h *harness) stop() {

@@ -22,6 +22,10 @@ const flushBatch = 256
 func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 	in.flushMu.Lock()
 	defer in.flushMu.Unlock()
+	// One listing per folder for the whole flush, not per batch: after a
+	// crash with 290k files in SRC, a listing per batch of 256 kept the
+	// daemon from being ready for minutes.
+	handed := handedFiles{target: in.target}
 	for {
 		docs, err := in.ledger.UnwrittenDocuments(ctx, flushBatch)
 		if err != nil || len(docs) == 0 {
@@ -29,8 +33,17 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 		}
 		var files []turnkey.File
 		ids := make([]int64, 0, len(docs))
-		handed := handedFiles{target: in.target, since: oldestUnrendered(docs, rendered)}
+		handed.from(oldestUnrendered(docs, rendered))
+		others, err := in.ledger.OthersMaybeInSRC(ctx, docs)
+		if err != nil {
+			return err
+		}
 		for _, d := range docs {
+			if held, err := handed.heldBack(others[d.ID]); err != nil {
+				return err
+			} else if held {
+				continue // its number's earlier file still waits in SRC: a later flush
+			}
 			data, fresh := rendered[d.ID]
 			if !fresh {
 				there, err := handed.has(ctx, d.TargetDir, d.FileName)
@@ -47,6 +60,9 @@ func (in *Intake) flush(ctx context.Context, rendered map[int64][]byte) error {
 			}
 			files = append(files, turnkey.File{Dir: d.TargetDir, Name: d.FileName, Data: data})
 			ids = append(ids, d.ID)
+		}
+		if len(ids) == 0 {
+			return nil // every document left is held back
 		}
 		if err := in.target.Put(ctx, files); err != nil {
 			return fmt.Errorf("hand %d files to Turnkey: %w", len(files), err)
@@ -72,11 +88,49 @@ func oldestUnrendered(docs []ledger.Document, rendered map[int64][]byte) time.Ti
 	return oldest
 }
 
-// handedFiles asks the target once per folder which files it holds already.
+// handedFiles asks the target once per folder which files it holds already
+// (handed since a time). The listings serve every batch of a flush: the
+// files this flush hands over are marked written and never asked about.
 type handedFiles struct {
 	target turnkey.Target
 	since  time.Time
 	dirs   map[string]map[string]bool
+	src    map[string]map[string]bool // upload folder → the files in it
+}
+
+// heldBack reports whether one of others (documents of the same number
+// as the one about to be written) still has its file in Turnkey's upload
+// folder (e.g. refused by the platform, then sent again before Turnkey took
+// the old file): one number has at most one file in Turnkey's hands, so
+// the document waits until that file is gone.
+func (h *handedFiles) heldBack(others []ledger.Handoff) (bool, error) {
+	for _, o := range others {
+		names, ok := h.src[o.TargetDir]
+		if !ok {
+			var err error
+			if names, err = turnkey.Waiting(o.TargetDir); err != nil {
+				return false, err
+			}
+			if h.src == nil {
+				h.src = map[string]map[string]bool{}
+			}
+			h.src[o.TargetDir] = names
+		}
+		if names[o.FileName] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// from makes the listings cover files handed since t: a listing that
+// started later is dropped and made again. Zero t (every document of the
+// batch freshly rendered) changes nothing.
+func (h *handedFiles) from(t time.Time) {
+	if t.IsZero() || (!h.since.IsZero() && !t.Before(h.since)) {
+		return
+	}
+	h.since, h.dirs = t, nil
 }
 
 func (h *handedFiles) has(ctx context.Context, dir, name string) (bool, error) {

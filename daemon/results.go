@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/turnkeyd/turnkeyd/internal/atomicfile"
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/turnkey"
 )
@@ -38,6 +36,11 @@ type Results struct {
 	trigger  <-chan time.Time // replaces the interval timer in tests
 	log      *slog.Logger
 	metrics  *resultMetrics
+	maxSize  int64               // largest result file read; maxResultFileSize when 0
+	unread   map[string]asideKey // result files set aside unread, as they were then
+	now      func() time.Time    // clock; time.Now when nil
+	grace    time.Duration       // missingGrace when 0
+	lost     missingFiles
 }
 
 // Result file kinds, as the ledger records them.
@@ -83,11 +86,20 @@ func (r *Results) Cycle(ctx context.Context) error {
 		lists = append(lists, paths)
 	}
 	for i, kind := range []string{kindProcess, kindSummary} {
+		// One file that fails never blocks the others of its kind.
+		failed, first := 0, error(nil)
 		for _, p := range lists[i] {
-			if err := r.resultFile(ctx, kind, p); err != nil {
-				errs = append(errs, err)
-				break
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
+			if err := r.resultFile(ctx, kind, p); err != nil {
+				if failed++; first == nil {
+					first = fmt.Errorf("%s %s: %w", kind, p, err)
+				}
+			}
+		}
+		if failed > 0 {
+			errs = append(errs, fmt.Errorf("%d %s files not applied (tried again at the next poll); the first: %w", failed, kind, first))
 		}
 	}
 	errs = append(errs, r.written(ctx), r.status.flush(ctx))
@@ -130,6 +142,8 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 			gone = append(gone, d)
 		}
 	}
+	missingNow := map[int64]bool{}
+	defer func() { r.forgetMissing(docs, missingNow) }()
 	if len(gone) == 0 {
 		return nil
 	}
@@ -145,8 +159,12 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 	}
 	for _, d := range gone {
 		path, ok := moved[d.FileName]
-		if !ok {
-			continue // between SRC and BAK, or removed by someone: looked for again next cycle
+		if !ok { // between SRC and BAK, or removed by someone
+			missingNow[d.ID] = true
+			if _, err := r.missing(ctx, dir, d); err != nil {
+				return err
+			}
+			continue
 		}
 		to, cause, code, msg := ledger.StateUploaded, "turnkey-bak", "", "Turnkey picked the file up"
 		if strings.Contains(path, string(filepath.Separator)+"ERR"+string(filepath.Separator)) {
@@ -173,6 +191,14 @@ func (r *Results) list(kind string) ([]string, error) {
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && path == root:
 			return fs.SkipAll
+		case err != nil && path != root:
+			// One folder that cannot be listed hides only its own files.
+			r.log.Error("result folder not listed; its files wait", "kind", kind, "folder", path, "err", err)
+			r.metrics.errors.Inc()
+			if e != nil && e.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
 		case err != nil:
 			return err
 		case e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && !strings.HasSuffix(e.Name(), ".tmp"):
@@ -188,8 +214,8 @@ func (r *Results) list(kind string) ([]string, error) {
 }
 
 func (r *Results) resultFile(ctx context.Context, kind, path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
+	data, ok, err := r.readResultFile(kind, path)
+	if err != nil || !ok {
 		return err
 	}
 	sum := sha256.Sum256(data)
@@ -333,35 +359,13 @@ func (r *Results) apply(ctx context.Context, file ledger.ResultFile, fn func(rt 
 	return nil
 }
 
-// unreadable keeps a result file that cannot be read: a copy and an error
-// file in the aside folder, and a ledger record so it is not read again.
-func (r *Results) unreadable(ctx context.Context, file ledger.ResultFile, data []byte, cause error) error {
-	name := fmt.Sprintf("%s-%s", file.SHA256[:12], filepath.Base(file.Path))
-	text := fmt.Sprintf("%s could not be read as a %s and was not applied:\n\n%v\n\nThe original stays where Turnkey put it; this is a copy.\n",
-		file.Path, file.Kind, cause)
-	if err := os.MkdirAll(r.aside, 0o755); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteAll(r.aside, []atomicfile.File{
-		{Dir: r.aside, Name: name, Data: data}, {Dir: r.aside, Name: name + ".error.txt", Data: []byte(text)},
-	}); err != nil {
-		return err
-	}
-	file.Status, file.Error = ledger.ResultUnreadable, cause.Error()
-	if _, err := r.ledger.Apply(ctx, file, nil); err != nil {
-		return err
-	}
-	r.metrics.files.WithLabelValues(file.Kind, file.Status).Inc()
-	r.log.Error("unreadable result file kept aside", "kind", file.Kind, "file", file.Path, "copy", filepath.Join(r.aside, name), "err", cause)
-	return nil
-}
-
 // resultMetrics are the turnkey component's metrics about results.
 type resultMetrics struct {
 	files      *prometheus.CounterVec
 	rejections *prometheus.CounterVec
 	conflicts  prometheus.Counter
 	errors     prometheus.Counter
+	missing    prometheus.Counter
 }
 
 func newResultMetrics(reg prometheus.Registerer) *resultMetrics {
@@ -382,12 +386,16 @@ func newResultMetrics(reg prometheus.Registerer) *resultMetrics {
 			Name: "turnkeyd_turnkey_result_errors_total",
 			Help: "Failed attempts to read Turnkey's results; each is retried at the next poll.",
 		}),
+		missing: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "turnkeyd_turnkey_files_missing_total",
+			Help: "Files handed to Turnkey that left its upload folder without reaching BAK or ERR (after a grace period); each is handed over again once.",
+		}),
 	}
 	for _, kind := range []string{kindProcess, kindSummary} {
 		for _, st := range []string{ledger.ResultApplied, ledger.ResultInconsistent, ledger.ResultUnreadable} {
 			m.files.WithLabelValues(kind, st)
 		}
 	}
-	reg.MustRegister(m.files, m.rejections, m.conflicts, m.errors)
+	reg.MustRegister(m.files, m.rejections, m.conflicts, m.errors, m.missing)
 	return m
 }

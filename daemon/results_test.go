@@ -5,8 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,12 +195,7 @@ func TestUnreadableAndInconsistentResults(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "broken-SummaryResult.xml")); err != nil {
 		t.Errorf("the broken file must stay where Turnkey put it: %v", err)
 	}
-	resp, err := http.Get("http://" + h.addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := h.scrape()
 	for _, want := range []string{
 		`turnkeyd_turnkey_result_files_total{kind="summary_result",status="unreadable"} 1`,
 		`turnkeyd_turnkey_result_files_total{kind="summary_result",status="inconsistent"} 1`,

@@ -47,6 +47,7 @@ type Daemon struct {
 	watcher  *spool.Watcher
 	target   turnkey.Target
 	status   *statusWriter
+	locks    folderLocks // released when Run ends
 }
 
 // New builds the daemon: it opens the ledger and checks the folders, but
@@ -62,6 +63,17 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		opt.Random = rand.Reader
 	}
 	d := &Daemon{cfg: cfg, opt: opt, log: opt.Log, registry: prometheus.NewRegistry()}
+	locks, err := lockFolders(cfg)
+	if err != nil {
+		return nil, err
+	}
+	built := false
+	defer func() {
+		if !built {
+			locks.release()
+		}
+	}()
+	d.locks = locks
 	validator, err := mig.DefaultValidator()
 	if err != nil {
 		return nil, err
@@ -75,8 +87,15 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.target = turnkey.Instrument(local, "local", d.registry)
+	if err := refuseMissingLedger(cfg); err != nil {
+		return nil, err
+	}
 	d.ledger, err = ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), opt.Log.With("component", "ledger"), ledger.WithClock(opt.Now))
 	if err != nil {
+		return nil, err
+	}
+	if err := checkLedger(ctx, cfg, d.ledger); err != nil {
+		d.ledger.Close()
 		return nil, err
 	}
 	if err := d.ledger.UpsertSeller(ctx, cfg.Seller.BAN, cfg.Seller.Name); err != nil {
@@ -105,10 +124,12 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 			kindSummary: cfg.ResultDir(cfg.Turnkey.Results.SummaryResult)},
 		aside: filepath.Join(cfg.Path(cfg.Spool.Dir), "failed", "turnkey-results"), interval: cfg.Turnkey.Poll,
 		trigger: opt.Poll, metrics: newResultMetrics(d.registry),
+		now: opt.Now,
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	built = true
 	return d, nil
 }
 
@@ -116,6 +137,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 // taking files, let the file in progress finish (within drainGrace), then
 // stop HTTP, then close the ledger.
 func (d *Daemon) Run(ctx context.Context) error {
+	defer d.locks.release()
 	defer d.ledger.Close()
 	var srv *http.Server
 	if d.cfg.HTTP.Listen != "" {

@@ -28,17 +28,17 @@ import (
 // website offers for download (UTF-8 or Big5). Importing the same file
 // again changes nothing.
 func ImportTracks(ctx context.Context, cfg *Config, files []string, out io.Writer) error {
-	var tracks []ledger.Track
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		ts, err := ParseTrackFile(filepath.Base(f), data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		tracks = append(tracks, ts...)
+	tracks, err := readTrackFiles(files)
+	if err != nil {
+		return err
+	}
+	locks, err := lockFolders(cfg)
+	if err != nil {
+		return err
+	}
+	defer locks.release()
+	if err := refuseMissingLedger(cfg); err != nil {
+		return err
 	}
 	l, err := ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), nil)
 	if err != nil {
@@ -50,7 +50,7 @@ func ImportTracks(ctx context.Context, cfg *Config, files []string, out io.Write
 		return err
 	}
 	fmt.Fprintf(out, "imported %d track ranges (%d new, %d already there)\n", added+unchanged, added, unchanged)
-	return nil
+	return markFoundOnNewLedger(ctx, cfg, l, out)
 }
 
 // ParseTrackFile reads the track ranges of an E0501 XML file or of a

@@ -307,21 +307,7 @@ func TestDocumentQueries(t *testing.T) {
 // every queued document, most of a backlog waiting for Turnkey.
 func TestUnwrittenDocumentsPlan(t *testing.T) {
 	l := openTest(t)
-	rows, err := l.r.Query(`EXPLAIN QUERY PLAN SELECT `+docColumns+` FROM documents `+unwrittenQuery, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if got := strings.Join(plan, "; "); !strings.Contains(got, "documents_unwritten") {
+	if got := queryPlan(t, l.r, `SELECT `+docColumns+` FROM documents `+unwrittenQuery, 10); !strings.Contains(got, "documents_unwritten") {
 		t.Errorf("query plan %q does not use documents_unwritten", got)
 	}
 }

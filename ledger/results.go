@@ -290,17 +290,19 @@ type Handoff struct {
 // many thousands.
 func (l *Ledger) InFlight(ctx context.Context) ([]Handoff, error) {
 	return queryList(ctx, l.r, "documents in flight", `SELECT id, target_dir, file_name, written_at FROM documents
-		WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`, nil, func(rows *sql.Rows, h *Handoff) error {
-		var at string
-		if err := rows.Scan(&h.ID, &h.TargetDir, &h.FileName, &at); err != nil {
-			return err
-		}
-		var err error
-		if h.WrittenAt, err = parseTime(at); err != nil {
-			return fmt.Errorf("document %d: %w", h.ID, err)
-		}
-		return nil
-	})
+		WHERE state = 'queued' AND written_at IS NOT NULL ORDER BY id`, nil, scanHandoff)
+}
+
+func scanHandoff(rows *sql.Rows, h *Handoff) error {
+	var at string
+	if err := rows.Scan(&h.ID, &h.TargetDir, &h.FileName, &at); err != nil {
+		return err
+	}
+	var err error
+	if h.WrittenAt, err = parseTime(at); err != nil {
+		return fmt.Errorf("document %d: %w", h.ID, err)
+	}
+	return nil
 }
 
 // DocumentsByState returns the documents in state (all when empty) created
@@ -317,35 +319,32 @@ func (l *Ledger) DocumentsByState(ctx context.Context, state string, since time.
 // creation time of the oldest document the platform has not accepted or
 // refused yet; zero when there is none.
 func (l *Ledger) OldestPending(ctx context.Context) (consumer, business time.Time, err error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT buyer_ban = '0000000000' OR buyer_ban = '', min(created_at) FROM documents
-		WHERE state IN ('queued', 'uploaded', 'waiting') GROUP BY 1`)
-	if err != nil {
-		return consumer, business, fmt.Errorf("oldest pending: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var isConsumer bool
-		var at string
-		if err := rows.Scan(&isConsumer, &at); err != nil {
-			return consumer, business, err
+	for _, k := range []struct {
+		consumer int
+		at       *time.Time
+	}{{1, &consumer}, {0, &business}} {
+		var at sql.NullString
+		if err := l.r.QueryRowContext(ctx, oldestPendingQuery, k.consumer).Scan(&at); err != nil {
+			return consumer, business, fmt.Errorf("oldest pending: %w", err)
 		}
-		t, err := parseTime(at)
-		if err != nil {
-			return consumer, business, err
-		}
-		if isConsumer {
-			consumer = t
-		} else {
-			business = t
+		if at.Valid {
+			if *k.at, err = parseTime(at.String); err != nil {
+				return consumer, business, err
+			}
 		}
 	}
-	return consumer, business, rows.Err()
+	return consumer, business, nil
 }
+
+// oldestPendingQuery reads the first entry of documents_pending_age for
+// one kind of buyer (1 consumer, 0 business).
+const oldestPendingQuery = `SELECT min(created_at) FROM documents
+	WHERE state IN ('queued', 'uploaded', 'waiting') AND (buyer_ban = '0000000000' OR buyer_ban = '') = ?`
 
 // CountByStateAndType returns how many documents are in each state, per
 // message type.
 func (l *Ledger) CountByStateAndType(ctx context.Context) (map[[2]string]int, error) {
-	rows, err := l.r.QueryContext(ctx, `SELECT state, msg_type, count(*) FROM documents GROUP BY 1, 2`)
+	rows, err := l.r.QueryContext(ctx, countByStateQuery)
 	if err != nil {
 		return nil, fmt.Errorf("count documents: %w", err)
 	}
@@ -361,6 +360,9 @@ func (l *Ledger) CountByStateAndType(ctx context.Context) (map[[2]string]int, er
 	}
 	return out, rows.Err()
 }
+
+// countByStateQuery reads the counts the triggers of document_counts keep.
+const countByStateQuery = `SELECT state, msg_type, n FROM document_counts WHERE n > 0`
 
 // CountResultFiles returns how many result files were processed, by kind
 // and status.

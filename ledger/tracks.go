@@ -171,10 +171,7 @@ type TrackUsage struct {
 // TrackUsage lists every track with its usage, ordered by seller, period,
 // invoice type, letters and begin.
 func (l *Ledger) TrackUsage(ctx context.Context) ([]TrackUsage, error) {
-	return queryList(ctx, l.r, "track usage", `SELECT `+trackColumns+`,
-		(SELECT count(*) FROM invoice_numbers u WHERE u.track_id = t.id),
-		(SELECT count(*) FROM skipped_numbers s WHERE s.track_id = t.id)
-		FROM tracks t ORDER BY seller_ban, period, invoice_type, letters, begin_no`, nil,
+	return queryList(ctx, l.r, "track usage", trackUsageQuery, nil,
 		func(rows *sql.Rows, u *TrackUsage) error {
 			if err := scanTrack(rows, &u.Track, &u.Used, &u.Skipped); err != nil {
 				return err
@@ -186,6 +183,11 @@ func (l *Ledger) TrackUsage(ctx context.Context) ([]TrackUsage, error) {
 			return nil
 		})
 }
+
+// trackUsageQuery reads the counts the triggers of track_counts keep.
+const trackUsageQuery = `SELECT ` + trackColumns + `, coalesce(c.used, 0), coalesce(c.skipped, 0)
+	FROM tracks t LEFT JOIN track_counts c ON c.track_id = t.id
+	ORDER BY seller_ban, period, invoice_type, letters, begin_no`
 
 const trackColumns = `t.id, t.seller_ban, t.invoice_type, t.period, t.letters, t.begin_no, t.end_no, t.next_no, t.source, t.imported_at`
 

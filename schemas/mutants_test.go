@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/turnkeyd/turnkeyd/internal/testci"
 )
 
 var allMutants = flag.Bool("mutants", false, "compare every mutant, not a sample of them (takes minutes)")
@@ -28,7 +30,7 @@ var allMutants = flag.Bool("mutants", false, "compare every mutant, not a sample
 func TestMutantsAgreeWithOfficialSchemas(t *testing.T) {
 	ours := extractFS(t)
 	if _, err := os.Stat(oracleDir); err != nil {
-		skipUnlessCI(t, "official schemas not found at %s (the shared folder beside the project): %v", oracleDir, err)
+		testci.Missing(t, "official schemas not found at %s (the shared folder beside the project): %v", oracleDir, err)
 	}
 	stride := 25
 	if *allMutants {

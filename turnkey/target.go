@@ -59,7 +59,9 @@ func NewLocalTarget(root string) *LocalTarget {
 }
 
 // Put writes, fsyncs and renames every file into place and syncs each
-// folder once. Missing upload folders are created.
+// folder once. Missing upload folders are created (and their parents
+// synced). A different file already under a name is never replaced: Put
+// fails with an error matching fs.ErrExist; the same file is left as it is.
 func (t *LocalTarget) Put(ctx context.Context, files []File) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -68,12 +70,15 @@ func (t *LocalTarget) Put(ctx context.Context, files []File) error {
 	batch := make([]atomicfile.File, len(files))
 	for i, f := range files {
 		if !made[f.Dir] {
-			if err := os.MkdirAll(f.Dir, 0o755); err != nil {
+			// A folder created now (first use, or SRC deleted under us) is
+			// made durable with its parent before files are renamed into it.
+			if err := atomicfile.MkdirAllSynced(f.Dir); err != nil {
 				return fmt.Errorf("upload folder: %w", err)
 			}
 			made[f.Dir] = true
 		}
-		batch[i] = atomicfile.File{Dir: f.Dir, Name: f.Name, Data: f.Data}
+		// A file of that name in Turnkey's hands is never replaced.
+		batch[i] = atomicfile.File{Dir: f.Dir, Name: f.Name, Data: f.Data, Exclusive: true}
 	}
 	return atomicfile.WriteAll(t.staging, batch)
 }

@@ -33,6 +33,11 @@ Commands:
   invoice list [-config FILE] [-state STATE] [-since 24h|2006-01-02]
                                  documents by state: queued, uploaded, accepted, rejected,
                                  waiting, pending (not yet accepted or refused) or all
+  ledger backup [-config FILE] -o OUT
+                                 a consistent copy of the ledger, while the daemon runs
+  ledger rebuild [-config FILE] -tracks FILE...
+                                 a new ledger where one was lost: tracks, and every number
+                                 in Turnkey's folders and the spool's answers marked used
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
   help                           this text
 
@@ -69,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdInvoice(ctx, args, stdout, stderr)
 	case "sim":
 		return cmdSim(ctx, args, stderr)
+	case "ledger":
+		return cmdLedger(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -250,6 +257,38 @@ func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
 		return 2
 	}
 	if err := daemon.RunSim(ctx, *config, opt, stderr); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdLedger(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "backup" && args[0] != "rebuild") {
+		fmt.Fprintln(stderr, "usage: turnkeyd ledger backup [-config FILE] -o OUT | turnkeyd ledger rebuild [-config FILE] -tracks FILE...")
+		return 2
+	}
+	sub := args[0]
+	fs := newFlags("ledger "+sub, "ledger "+sub+" [-config FILE]"+map[string]string{"backup": " -o OUT", "rebuild": " -tracks FILE..."}[sub], stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	out := fs.String("o", "", "backup: the file to write (must not exist)")
+	tracks := fs.Bool("tracks", false, "rebuild: the arguments are track files (E0501 XML or the platform's CSV)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	if (sub == "backup" && (*out == "" || fs.NArg() > 0)) || (sub == "rebuild" && (!*tracks || fs.NArg() == 0)) {
+		fs.Usage()
+		return 2
+	}
+	cfg, err := daemon.LoadConfig(*config)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if sub == "backup" {
+		err = daemon.BackupLedger(ctx, cfg, *out, stdout)
+	} else {
+		err = daemon.RebuildLedger(ctx, cfg, fs.Args(), stdout)
+	}
+	if err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0

@@ -6,6 +6,7 @@
 package atomicfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +23,10 @@ type File struct {
 	Dir  string // the destination folder
 	Name string // the final name inside Dir
 	Data []byte
+	// Exclusive refuses to replace a file already at Dir/Name (the write
+	// fails with an error matching fs.ErrExist): for handoffs where an
+	// existing file belongs to someone else or to an earlier handoff.
+	Exclusive bool
 }
 
 var seq atomic.Uint64
@@ -63,7 +68,15 @@ func WriteAll(staging string, files []File) error {
 	}
 	dirs := map[string]bool{staging: true}
 	for i, f := range files {
-		if err := os.Rename(temps[i], filepath.Join(f.Dir, f.Name)); err != nil {
+		rename := os.Rename
+		if f.Exclusive {
+			rename = RenameNoReplace
+		}
+		err := rename(temps[i], filepath.Join(f.Dir, f.Name))
+		if err != nil && f.Exclusive && errors.Is(err, fs.ErrExist) && holds(filepath.Join(f.Dir, f.Name), f.Data) {
+			err = os.Remove(temps[i]) // placed by an earlier attempt: done
+		}
+		if err != nil {
 			return fmt.Errorf("move %s into place: %w", filepath.Join(f.Dir, f.Name), err)
 		}
 		temps[i] = ""
@@ -75,6 +88,12 @@ func WriteAll(staging string, files []File) error {
 		}
 	}
 	return nil
+}
+
+// holds reports whether the file at path has exactly data.
+func holds(path string, data []byte) bool {
+	got, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(got, data)
 }
 
 // writeTemps writes every file to its temporary name in staging, with up

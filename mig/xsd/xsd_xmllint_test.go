@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/turnkeyd/turnkeyd/internal/testci"
 )
 
 // The differential tests validate every (schema, instance) pair with this
@@ -21,12 +23,13 @@ type oracleSuite struct {
 	instances []string
 }
 
-// xmllintPath returns xmllint or skips the test.
+// xmllintPath returns xmllint; without it the test skips, or fails under
+// CI (testci.Missing).
 func xmllintPath(t testing.TB) string {
 	t.Helper()
 	p, err := exec.LookPath("xmllint")
 	if err != nil {
-		t.Skip("xmllint not installed (apt-get install libxml2-utils); the differential tests need it as the oracle")
+		testci.Missing(t, "xmllint not installed (apt-get install -y libxml2-utils); the differential tests need it as the oracle")
 	}
 	return p
 }

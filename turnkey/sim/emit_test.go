@@ -10,22 +10,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/turnkeyd/turnkeyd/internal/testci"
+
 	"github.com/turnkeyd/turnkeyd/mig"
 )
 
 // oraclePath is mig-oracle in the shared folder beside the project: the
 // official MOF schemas through xmllint.
 const oraclePath = "../../../shared/bin/mig-oracle"
-
-// skipUnlessCI skips the test for a missing outside component, or fails it
-// when TURNKEYD_CI is set, so CI can never pass by skipping.
-func skipUnlessCI(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("TURNKEYD_CI") != "" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 func TestEmitE0501(t *testing.T) {
 	e := newEnv(t)
@@ -57,10 +49,10 @@ func TestEmitE0501(t *testing.T) {
 	// The envelope against the official InvoiceEnvelope schema.
 	xsd := "../../../shared/xsd/4.1/InvoiceEnvelope.xsd"
 	if _, err := os.Stat(xsd); err != nil {
-		skipUnlessCI(t, "official schemas not found at %s: %v", xsd, err)
+		testci.Missing(t, "official schemas not found at %s: %v", xsd, err)
 	}
 	if _, err := exec.LookPath("xmllint"); err != nil {
-		skipUnlessCI(t, "xmllint not installed (apt-get install -y libxml2-utils)")
+		testci.Missing(t, "xmllint not installed (apt-get install -y libxml2-utils)")
 	}
 	if out, err := exec.Command("xmllint", "--nonet", "--noout", "--schema", xsd, path).CombinedOutput(); err != nil {
 		t.Errorf("xmllint: %v\n%s", err, out)
@@ -187,10 +179,10 @@ func TestEmitE0504(t *testing.T) {
 
 	// The official schema agrees.
 	if _, err := os.Stat(oraclePath); err != nil {
-		skipUnlessCI(t, "mig-oracle not found at %s: %v", oraclePath, err)
+		testci.Missing(t, "mig-oracle not found at %s: %v", oraclePath, err)
 	}
 	if _, err := exec.LookPath("xmllint"); err != nil {
-		skipUnlessCI(t, "xmllint not installed (apt-get install -y libxml2-utils)")
+		testci.Missing(t, "xmllint not installed (apt-get install -y libxml2-utils)")
 	}
 	if out, err := exec.Command(oraclePath, "-q", path).CombinedOutput(); err != nil {
 		t.Errorf("mig-oracle: %v\n%s", err, out)
