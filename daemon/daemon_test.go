@@ -36,6 +36,7 @@ type harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	logs   *bytes.Buffer
+	logw   *lockedWriter // the writer of logs, for reading them while the daemon runs
 }
 
 // initConfig runs turnkeyd init for the sandbox seller in dir and loads
@@ -75,7 +76,8 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 	l.Close()
 	h := &harness{t: t, dir: dir, cfg: cfg, rescan: make(chan time.Time), poll: make(chan time.Time), done: make(chan error, 1), logs: new(bytes.Buffer)}
 	listening := make(chan string, 1)
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.logw = &lockedWriter{w: h.logs}
+	log := slog.New(slog.NewTextHandler(h.logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d, err := New(ctx, cfg, Options{Log: log, Now: func() time.Time { return testNow }, Rescan: h.rescan, Poll: h.poll, Listening: listening})
 	if err != nil {
 		t.Fatal(err)

@@ -95,6 +95,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		readOpt: spool.ReadOptions{Encoding: cfg.Spool.Encoding, Version: mig.Version(cfg.MIG.Version), Location: loc,
 			DefaultSeller: mig.Party{Identifier: cfg.Seller.BAN, Name: cfg.Seller.Name}},
 	}
+	d.intake.registerMetrics(d.registry)
 	status := &statusWriter{ledger: d.ledger, dir: folder.Path("out", ""), loc: loc}
 	d.status = status
 	d.intake.status = status

@@ -104,12 +104,16 @@ func (f *Folder) Unsettled(name string, settle time.Duration, now time.Time) (ti
 // ErrGone reports a file that left in/ before it could be claimed.
 var ErrGone = errors.New("file is no longer in in/")
 
+// ErrBusy reports a file whose name is still in work/: the earlier file of
+// that name waits for its answer, and the new one waits in in/ until then.
+var ErrBusy = errors.New("a file of the same name is still being processed in work/")
+
 // Claim moves in/name to work/name. A file of the same name still in work/
 // is an error: it must be finished first.
 func (f *Folder) Claim(name string) error {
 	dst := f.Path("work", name)
 	if _, err := os.Lstat(dst); err == nil {
-		return fmt.Errorf("claim %s: work/%s is still being processed", name, name)
+		return fmt.Errorf("claim %s: %w", name, ErrBusy)
 	}
 	if err := atomicfile.Move(f.Path("in", name), dst); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -145,15 +149,25 @@ func (f *Folder) Fail(name string, reason error, now time.Time) error {
 	text := fmt.Sprintf("%s could not be read as CSV v1 and was not processed; no document in it was issued.\n\n%v\n\n"+
 		"Fix the file and drop it into in/ again (write NAME.csv.tmp, then rename it to NAME.csv).\n"+
 		"The format is described in docs/csv.md.\n", name, reason)
+	return f.SetAside("work", name, text, now)
+}
+
+// SetAside moves sub/name (a file, a folder or a link) to failed/ under a
+// free name, after writing text beside it as failed/NAME.error.txt.
+func (f *Folder) SetAside(sub, name, text string, now time.Time) error {
 	dst := f.freeName("failed", name, now)
-	if err := atomicfile.Write(filepath.Join(f.dir, "failed"), dst+".error.txt", []byte(text)); err != nil {
-		return fmt.Errorf("fail %s: %w", name, err)
+	if err := atomicfile.Write(filepath.Join(f.dir, "failed"), fitName(dst, ".error.txt"), []byte(text)); err != nil {
+		return fmt.Errorf("set %s aside in failed/: %w", name, err)
 	}
-	if err := atomicfile.Move(f.Path("work", name), f.Path("failed", dst)); err != nil {
-		return fmt.Errorf("fail %s: %w", name, err)
+	if err := atomicfile.Move(f.Path(sub, name), f.Path("failed", dst)); err != nil {
+		return fmt.Errorf("set %s aside in failed/: %w", name, err)
 	}
 	return nil
 }
+
+// ErrorName returns the name of the error file SetAside writes for a file
+// set aside as failed/name.
+func ErrorName(name string) string { return fitName(name, ".error.txt") }
 
 func (f *Folder) retire(name, sub string, now time.Time) error {
 	if err := atomicfile.Move(f.Path("work", name), f.Path(sub, f.freeName(sub, name, now))); err != nil {
@@ -171,11 +185,11 @@ func (f *Folder) freeName(sub, name string, now time.Time) string {
 	ext := filepath.Ext(name)
 	base := strings.TrimSuffix(name, ext)
 	for i := 0; ; i++ {
-		cand := base + "." + now.UTC().Format("20060102T150405")
+		suffix := "." + now.UTC().Format("20060102T150405")
 		if i > 0 {
-			cand += "-" + strconv.Itoa(i)
+			suffix += "-" + strconv.Itoa(i)
 		}
-		cand += ext
+		cand := fitName(base, suffix+ext)
 		if _, err := os.Lstat(f.Path(sub, cand)); errors.Is(err, fs.ErrNotExist) {
 			return cand
 		}
@@ -197,12 +211,19 @@ type ResultRow struct {
 	Message       string
 }
 
-// ResultName returns the result file name of the CSV file name.
-func ResultName(name string) string { return name + ".result.csv" }
+// ResultName returns the result file name of the CSV file name (cut to
+// fit the file system's limit for very long names; see fitName).
+func ResultName(name string) string { return fitName(name, ".result.csv") }
 
-// WriteResult writes out/NAME.result.csv atomically: UTF-8, a header row,
-// then one row per document in line order.
-func (f *Folder) WriteResult(name string, rows []ResultRow) error {
+// WriteResult writes the answer to the CSV file name into out/ atomically
+// and returns its name: UTF-8, a header row, then one row per document in
+// line order. An answer never replaces another: the answer is
+// NAME.result.csv, or, when out/ holds a different answer of that name
+// (an earlier file of the same name), NAME.<received>.result.csv with the
+// time the file was received (UTC, yyyyMMddTHHmmss, then -1, -2, ...). An
+// answer of the same content already there is the answer, so writing it
+// again after a stop gives no second file.
+func (f *Folder) WriteResult(name string, received time.Time, rows []ResultRow) (string, error) {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
@@ -213,12 +234,34 @@ func (f *Folder) WriteResult(name string, rows []ResultRow) error {
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return fmt.Errorf("result for %s: %w", name, err)
+		return "", fmt.Errorf("result for %s: %w", name, err)
 	}
-	if err := atomicfile.Write(filepath.Join(f.dir, "out"), ResultName(name), b.Bytes()); err != nil {
-		return fmt.Errorf("result for %s: %w", name, err)
+	out := filepath.Join(f.dir, "out")
+	for i := 0; ; i++ {
+		cand := ResultName(name)
+		if i > 0 {
+			suffix := "." + received.UTC().Format("20060102T150405")
+			if i > 1 {
+				suffix += "-" + strconv.Itoa(i-1)
+			}
+			cand = fitName(name, suffix+".result.csv")
+		}
+		st, err := os.Lstat(filepath.Join(out, cand))
+		if err == nil {
+			if st.Mode().IsRegular() && st.Size() == int64(b.Len()) {
+				if old, err := os.ReadFile(filepath.Join(out, cand)); err == nil && bytes.Equal(old, b.Bytes()) {
+					return cand, nil
+				}
+			}
+			continue // another file's answer, or something in the way
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("result for %s: %w", name, err)
+		}
+		if err := atomicfile.Write(out, cand, b.Bytes()); err != nil {
+			return "", fmt.Errorf("result for %s: %w", name, err)
+		}
+		return cand, nil
 	}
-	return nil
 }
 
 func isoDate(d string) string {
