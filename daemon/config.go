@@ -126,7 +126,7 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, locateValidation(err, data, path)
 	}
 	return cfg, nil
 }
@@ -144,7 +144,7 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(expanded)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, explainDecodeError(err, []byte(expanded), path)
 	}
 	if cfg.Turnkey.Upload == nil {
 		cfg.Turnkey.Upload = map[string]string{}
