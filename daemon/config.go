@@ -241,16 +241,8 @@ func (c *Config) Validate() error {
 	default:
 		bad("mig.version", "%q is not supported: use 4.1 (the platform accepts only 4.x since 2026-01-01) or 3.1", c.MIG.Version)
 	}
-	switch {
-	case c.Seller.BAN == "":
-		bad("seller.ban", "is required: the 統一編號 of the default seller")
-	default:
-		if v := mig.DefaultRules().CheckBAN(c.Seller.BAN, "seller", false); v != nil {
-			bad("seller.ban", "%s", v.Reason)
-		}
-	}
-	if n := len([]rune(c.Seller.Name)); n < 1 || n > 60 {
-		bad("seller.name", "must be 1 to 60 characters (it is the Seller/Name of every invoice), has %d", n)
+	if err := c.checkSeller(); err != nil {
+		errs = append(errs, err)
 	}
 	for key, v := range map[string]string{"ledger.path": c.Ledger.Path, "spool.dir": c.Spool.Dir, "turnkey.dir": c.Turnkey.Dir,
 		"turnkey.results.process_result": c.Turnkey.Results.ProcessResult, "turnkey.results.summary_result": c.Turnkey.Results.SummaryResult,
@@ -355,4 +347,22 @@ func (c *Config) Cutoff() (Cutoff, error) {
 func (k Cutoff) For(date time.Time) time.Time {
 	periodEnd := (int(date.Month()) + 1) / 2 * 2 // the even month ending the period
 	return time.Date(date.Year(), time.Month(periodEnd+1), k.Day, k.Hour, k.Minute, k.Second, 0, date.Location())
+}
+
+// checkSeller checks seller.ban and seller.name (-seller-ban and
+// -seller-name of init).
+func (c *Config) checkSeller() error {
+	var errs []error
+	switch {
+	case c.Seller.BAN == "":
+		errs = append(errs, errors.New("seller.ban: is required: the 統一編號 of the default seller (-seller-ban)"))
+	default:
+		if v := mig.DefaultRules().CheckBAN(c.Seller.BAN, "seller", false); v != nil {
+			errs = append(errs, fmt.Errorf("seller.ban: %s", v.Reason))
+		}
+	}
+	if n := len([]rune(c.Seller.Name)); n < 1 || n > 60 {
+		errs = append(errs, fmt.Errorf("seller.name: must be 1 to 60 characters (it is the Seller/Name of every invoice; -seller-name), has %d", n))
+	}
+	return errors.Join(errs...)
 }

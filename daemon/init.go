@@ -115,6 +115,12 @@ func Init(opt InitOptions) (string, error) {
 	}
 	cfg := DefaultConfig()
 	cfg.Seller = opt.Seller
+	if opt.Seller != (SellerConfig{}) {
+		// run would refuse it: say so now, while the command is fresh.
+		if err := cfg.checkSeller(); err != nil {
+			return "", fmt.Errorf("init: %w", err)
+		}
+	}
 	if opt.Poll > 0 {
 		cfg.Turnkey.Poll = opt.Poll
 	}
