@@ -46,7 +46,8 @@ type Intake struct {
 	now       func() time.Time
 	status    *statusWriter
 	tries     fileTries
-	flushMu   sync.Mutex // one hand-over to Turnkey at a time (intake and results both flush)
+	ignored   map[string]bool // non-CSV names in in/ already logged
+	flushMu   sync.Mutex      // one hand-over to Turnkey at a time (intake and results both flush)
 
 	// ready is closed once recovery is done and the intake takes new files.
 	ready chan struct{}
@@ -145,11 +146,12 @@ func (in *Intake) drain(ctx, work context.Context, wake chan struct{}) error {
 				progress++
 			}
 		}
-		names, err := in.folder.Ready()
+		entries, err := in.folder.ScanIn()
 		if err != nil {
 			return err
 		}
-		for _, name := range names {
+		in.setAsideOdd(entries)
+		for _, name := range entries.Ready {
 			if ctx.Err() != nil {
 				return nil
 			}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/turnkeyd/turnkeyd/spool"
 )
 
 // A claimed file always reaches an answer. When a step fails, the file
@@ -130,6 +132,13 @@ func cannotPass(err error) bool {
 // how long the oldest claimed file has waited for its answer.
 func (in *Intake) registerMetrics(reg prometheus.Registerer) {
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "turnkeyd_spool_ignored_files",
+		Help: "Files in in/ that turnkeyd does not take: not named *.csv (and not a file being written or a marker).",
+	}, func() float64 {
+		entries, _ := in.folder.ScanIn()
+		return float64(len(entries.Ignored))
+	}))
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "turnkeyd_spool_oldest_claimed_age_seconds",
 		Help: "Seconds since the oldest file in work/ was claimed without being answered yet; 0 when none waits.",
 	}, func() float64 {
@@ -138,4 +147,36 @@ func (in *Intake) registerMetrics(reg prometheus.Registerer) {
 		}
 		return 0
 	}))
+}
+
+// setAsideOdd moves the entries of in/ named like CSV files that are not
+// (links, folders, hidden names) to failed/ with an error text, and logs
+// each other non-CSV name once.
+func (in *Intake) setAsideOdd(entries spool.InEntries) {
+	for _, name := range entries.Odd {
+		text := in.folder.OddText(name)
+		if err := in.folder.SetAside("in", name, text, in.now()); err != nil {
+			in.log.Error("odd entry in in/ not set aside; retrying at the next scan", "file", name, "err", err)
+			in.metrics.errors.Inc()
+			continue
+		}
+		in.log.Warn("odd entry in in/ set aside in failed/", "file", name, "why", firstLine(text))
+		in.metrics.files.WithLabelValues("failed").Inc()
+	}
+	if in.ignored == nil {
+		in.ignored = map[string]bool{}
+	}
+	seen := map[string]bool{}
+	for _, name := range entries.Ignored {
+		seen[name] = true
+		if !in.ignored[name] {
+			in.log.Warn("file in in/ is not named *.csv and is not taken; rename it NAME.csv to have it processed", "file", name)
+		}
+	}
+	in.ignored = seen
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -64,6 +64,64 @@ func IsFinalName(name string) bool {
 // which they are processed).
 func (f *Folder) Ready() ([]string, error) { return f.list("in") }
 
+// InEntries sorts what in/ holds by what the intake does with it.
+type InEntries struct {
+	Ready   []string // regular files NAME.csv, in name order: processed
+	Odd     []string // other entries named *.csv (links, folders, hidden names like ...csv): set aside in failed/
+	Ignored []string // regular names that are neither CSV nor a file being written (NAME.txt): left, logged, counted
+}
+
+// ScanIn reads in/ once and sorts its entries. Names of files still being
+// written (ending in .tmp, .part or .filepart, or starting with a dot
+// without ending in .csv) and markers (NAME.csv.ok) are in no list.
+func (f *Folder) ScanIn() (InEntries, error) {
+	entries, err := os.ReadDir(filepath.Join(f.dir, "in"))
+	if err != nil {
+		return InEntries{}, fmt.Errorf("spool: %w", err)
+	}
+	var in InEntries
+	for _, e := range entries {
+		name := e.Name()
+		lower := strings.ToLower(name)
+		isCSV := strings.HasSuffix(lower, ".csv")
+		switch {
+		case isCSV && e.Type().IsRegular() && IsFinalName(name):
+			in.Ready = append(in.Ready, name)
+		case isCSV:
+			in.Odd = append(in.Odd, name)
+		case strings.HasPrefix(name, "."), strings.HasSuffix(lower, ".tmp"), strings.HasSuffix(lower, ".part"),
+			strings.HasSuffix(lower, ".filepart"), strings.HasSuffix(lower, MarkerSuffix):
+		default:
+			in.Ignored = append(in.Ignored, name)
+		}
+	}
+	slices.Sort(in.Ready)
+	return in, nil
+}
+
+// MarkerSuffix ends the name of the marker file that says NAME.csv is
+// complete (spool.ready: marker): NAME.csv.ok.
+const MarkerSuffix = ".ok"
+
+// OddText is the error text of an entry of in/ that is named like a CSV
+// file but is not one turnkeyd may read.
+func (f *Folder) OddText(name string) string {
+	what := "a name starting with a dot, which marks a hidden or temporary file"
+	if st, err := os.Lstat(f.Path("in", name)); err == nil {
+		switch {
+		case st.Mode()&fs.ModeSymlink != 0:
+			what = "a symbolic link: turnkeyd reads only files the ERP wrote into in/ itself"
+		case st.IsDir():
+			what = "a folder"
+		case !st.Mode().IsRegular():
+			what = "not a regular file (" + st.Mode().Type().String() + ")"
+		}
+	}
+	return fmt.Sprintf("in/%s was not processed: it is %s.\n\n"+
+		"turnkeyd takes regular files named NAME.csv (write NAME.csv.tmp, then rename it to NAME.csv).\n"+
+		"Nothing in it was read or issued.\n", name, what)
+}
+
 // InWork lists the files in work/: after a crash, files claimed but not
 // finished. They are finished before anything new is claimed.
 func (f *Folder) InWork() ([]string, error) { return f.list("work") }

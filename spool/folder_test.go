@@ -209,3 +209,20 @@ func TestLongNamesGetAnswers(t *testing.T) {
 		}
 	}
 }
+
+func TestScanInSortsEntries(t *testing.T) {
+	f := newTestFolder(t)
+	for _, n := range []string{"b.csv", "a.CSV", "c.csv.tmp", "...csv", "e.txt", "g.csv.ok", ".h.swp", "i.part"} {
+		drop(t, f, "in", n, "x")
+	}
+	os.Mkdir(f.Path("in", "dir.csv"), 0o755)
+	os.Symlink(f.Path("in", "b.csv"), f.Path("in", "link.csv"))
+	got, err := f.ScanIn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := InEntries{Ready: []string{"a.CSV", "b.csv"}, Odd: []string{"...csv", "dir.csv", "link.csv"}, Ignored: []string{"e.txt"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ScanIn() = %+v, want %+v", got, want)
+	}
+}
