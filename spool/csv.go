@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/turnkeyd/turnkeyd/mig"
 )
@@ -94,7 +95,26 @@ func readCSV(data []byte, enc string, opt ReadOptions) ([]Request, *FileError) {
 	if ferr != nil {
 		return nil, ferr
 	}
+	if hint := big5Hint(data, enc); hint != "" {
+		for _, r := range rows {
+			if r.problem != nil && r.problem.Code == "CSV_ENCODING" && strings.Contains(r.problem.Msg, "not valid UTF-8") {
+				r.problem.Msg += "; " + hint
+			}
+		}
+	}
 	return buildRequests(rows, opt), nil
+}
+
+// big5Hint says, for a file read as UTF-8 that reads cleanly as Big5, that
+// it looks like Big5 and which setting reads it so.
+func big5Hint(data []byte, used string) string {
+	if used != EncodingUTF8 || utf8.Valid(data) {
+		return ""
+	}
+	if _, bad := decodeBig5(data); bad > 0 {
+		return ""
+	}
+	return "the file looks like Big5: set spool.encoding to big5 (or auto) in the configuration, or save the file as UTF-8"
 }
 
 // positionOf returns the line and character column of byte offset i.
