@@ -28,6 +28,10 @@ import (
 // website offers for download (UTF-8 or Big5). Importing the same file
 // again changes nothing.
 func ImportTracks(ctx context.Context, cfg *Config, files []string, out io.Writer) error {
+	return importTracks(ctx, cfg, files, out, time.Now())
+}
+
+func importTracks(ctx context.Context, cfg *Config, files []string, out io.Writer, now time.Time) error {
 	var tracks []ledger.Track
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -50,6 +54,7 @@ func ImportTracks(ctx context.Context, cfg *Config, files []string, out io.Write
 		return err
 	}
 	fmt.Fprintf(out, "imported %d track ranges (%d new, %d already there)\n", added+unchanged, added, unchanged)
+	describeImport(cfg, tracks, now, out)
 	return nil
 }
 
