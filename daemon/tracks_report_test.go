@@ -15,7 +15,7 @@ import (
 // seller.ban.
 func TestTracksImportSaysWhatAndWarns(t *testing.T) {
 	cfg := initConfig(t, t.TempDir())
-	files := []string{filepath.Join("..", "examples", "E0501-11602.xml"), filepath.Join("..", "examples", "tracks-platform.csv")}
+	files := []string{filepath.Join("..", "examples", "tracks", "E0501-11602.xml"), filepath.Join("..", "examples", "tracks", "platform-11602.csv")}
 	var out bytes.Buffer
 	if err := importTracks(context.Background(), cfg, files, &out, testNow); err != nil {
 		t.Fatal(err)
