@@ -64,6 +64,9 @@ type SpoolConfig struct {
 	Rescan   time.Duration `yaml:"rescan"`
 	Settle   time.Duration `yaml:"settle"`
 	Encoding string        `yaml:"encoding"`
+	// ClockSkew is how far in the future a document's date and time may
+	// lie (the ERP's clock may run ahead); later is refused (DATE_FUTURE).
+	ClockSkew time.Duration `yaml:"clock_skew"`
 }
 
 // TurnkeyConfig locates Turnkey's work folder and, where a site differs
@@ -102,7 +105,7 @@ func DefaultConfig() Config {
 		Timezone: "Asia/Taipei",
 		MIG:      MIGConfig{Version: string(mig.V41)},
 		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59"},
-		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto"},
+		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto", ClockSkew: 5 * time.Minute},
 		Turnkey: TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}, Results: ResultsConfig{
 			ProcessResult: "Unpack/BAK/ProcessResult", SummaryResult: "Unpack/BAK/SummaryResult",
 			E0501: "Unpack/BAK/E0501", E0504: "Unpack/BAK/E0504",
@@ -262,6 +265,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Spool.Settle < 0 || c.Spool.Settle > time.Minute {
 		bad("spool.settle", "%s is out of range: 0 to 1m", c.Spool.Settle)
+	}
+	if c.Spool.ClockSkew < 0 || c.Spool.ClockSkew > 24*time.Hour {
+		bad("spool.clock_skew", "%s is out of range: 0 to 24h (e.g. 5m)", c.Spool.ClockSkew)
 	}
 	if !slices.Contains([]string{"auto", "utf-8", "big5"}, c.Spool.Encoding) {
 		bad("spool.encoding", "%q is not one of auto, utf-8, big5", c.Spool.Encoding)

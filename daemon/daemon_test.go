@@ -220,8 +220,8 @@ func TestMalformedInputGetsClearOutcomes(t *testing.T) {
 		}
 	}
 
-	// A date in a period without tracks: rejected, saying what to import.
-	h.drop("notrack.csv", []byte("order_id,invoice_date,item_description,item_quantity,item_unit_price\nlate,2027-03-01,品項,1,100\n"))
+	// A date in a period without tracks (an ended one): rejected, saying what to import.
+	h.drop("notrack.csv", []byte("order_id,invoice_date,item_description,item_quantity,item_unit_price\nlate,2026-08-03,品項,1,100\n"))
 	if r := h.result("notrack.csv")["late"]; r[3] != "rejected" || !strings.Contains(r[7], "NO_TRACK") || !strings.Contains(r[7], "E0501") {
 		t.Errorf("unknown track: %v", r)
 	}

@@ -55,6 +55,9 @@ spool:
   # Encoding of the CSV files: auto (UTF-8 if the file is valid UTF-8 or has
   # a BOM, else Big5), utf-8 or big5.
   encoding: {{.Spool.Encoding}}
+  # How far in the future a document's date and time may lie, for an ERP
+  # whose clock runs ahead; a later date is refused (DATE_FUTURE).
+  clock_skew: {{.Spool.ClockSkew}}
 
 turnkey:
   # Turnkey's work folder, the one holding UpCast/.
