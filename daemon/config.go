@@ -60,10 +60,13 @@ type LedgerConfig struct {
 
 // SpoolConfig is the ERP's drop folder.
 type SpoolConfig struct {
-	Dir      string        `yaml:"dir"`
-	Rescan   time.Duration `yaml:"rescan"`
-	Settle   time.Duration `yaml:"settle"`
-	Encoding string        `yaml:"encoding"`
+	Dir    string        `yaml:"dir"`
+	Rescan time.Duration `yaml:"rescan"`
+	Settle time.Duration `yaml:"settle"`
+	// Ready is how a file in in/ is known to be complete: rename, settle
+	// or marker (see docs/csv.md).
+	Ready    string `yaml:"ready"`
+	Encoding string `yaml:"encoding"`
 	// ClockSkew is how far in the future a document's date and time may
 	// lie (the ERP's clock may run ahead); later is refused (DATE_FUTURE).
 	ClockSkew time.Duration `yaml:"clock_skew"`
@@ -105,7 +108,8 @@ func DefaultConfig() Config {
 		Timezone: "Asia/Taipei",
 		MIG:      MIGConfig{Version: string(mig.V41)},
 		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59"},
-		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto", ClockSkew: 5 * time.Minute},
+		Spool: SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: 10 * time.Second, Ready: ReadySettle, Encoding: "auto",
+			ClockSkew: 5 * time.Minute},
 		Turnkey: TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}, Results: ResultsConfig{
 			ProcessResult: "Unpack/BAK/ProcessResult", SummaryResult: "Unpack/BAK/SummaryResult",
 			E0501: "Unpack/BAK/E0501", E0504: "Unpack/BAK/E0504",
@@ -266,6 +270,9 @@ func (c *Config) Validate() error {
 	if c.Spool.Settle < 0 || c.Spool.Settle > time.Minute {
 		bad("spool.settle", "%s is out of range: 0 to 1m", c.Spool.Settle)
 	}
+	if !slices.Contains([]string{ReadyRename, ReadySettle, ReadyMarker}, c.Spool.Ready) {
+		bad("spool.ready", "%q is not one of rename (the ERP renames NAME.csv.tmp to NAME.csv), settle (a file unchanged for spool.settle) or marker (NAME.csv waits for NAME.csv.ok)", c.Spool.Ready)
+	}
 	if c.Spool.ClockSkew < 0 || c.Spool.ClockSkew > 24*time.Hour {
 		bad("spool.clock_skew", "%s is out of range: 0 to 24h (e.g. 5m)", c.Spool.ClockSkew)
 	}
@@ -372,3 +379,10 @@ func (c *Config) checkSeller() error {
 	}
 	return errors.Join(errs...)
 }
+
+// The ways a file in in/ is known to be complete (spool.ready).
+const (
+	ReadyRename = "rename" // taken as soon as seen: the ERP renames a finished NAME.csv.tmp
+	ReadySettle = "settle" // taken once unchanged for spool.settle: for writers that copy in place
+	ReadyMarker = "marker" // taken once NAME.csv.ok exists beside it
+)

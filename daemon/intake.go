@@ -43,6 +43,7 @@ type Intake struct {
 	log       *slog.Logger
 	readOpt   spool.ReadOptions
 	settle    time.Duration
+	readyMode string // spool.ready: rename, settle or marker
 	now       func() time.Time
 	status    *statusWriter
 	tries     fileTries
@@ -155,7 +156,7 @@ func (in *Intake) drain(ctx, work context.Context, wake chan struct{}) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			wait, err := in.folder.Unsettled(name, in.settle, time.Now())
+			complete, wait, err := in.complete(name)
 			if errors.Is(err, os.ErrNotExist) {
 				continue
 			} else if err != nil {
@@ -163,6 +164,8 @@ func (in *Intake) drain(ctx, work context.Context, wake chan struct{}) error {
 			}
 			if wait > 0 {
 				wakeAfter(wait, wake)
+			}
+			if !complete {
 				continue
 			}
 			if err := in.folder.Claim(name); err != nil {
@@ -171,6 +174,7 @@ func (in *Intake) drain(ctx, work context.Context, wake chan struct{}) error {
 				}
 				return err
 			}
+			in.claimed(name)
 			in.tries.claim(name, time.Now())
 			progress++
 			in.attempt(work, name)

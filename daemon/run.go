@@ -91,7 +91,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		docs: &documentBuilder{validator: validator, uploadDir: cfg.UploadDir, random: opt.Random, log: spoolLog,
 			cutoff: cutoff, loc: loc, now: opt.Now, skew: cfg.Spool.ClockSkew},
 		metrics: newIntakeMetrics(d.registry, folder), log: spoolLog, now: opt.Now, ready: make(chan struct{}),
-		settle: cfg.Spool.Settle,
+		settle: cfg.Spool.Settle, readyMode: cfg.Spool.Ready,
 		readOpt: spool.ReadOptions{Encoding: cfg.Spool.Encoding, Version: mig.Version(cfg.MIG.Version), Location: loc,
 			DefaultSeller: mig.Party{Identifier: cfg.Seller.BAN, Name: cfg.Seller.Name}},
 	}

@@ -222,7 +222,7 @@ func SandboxTracks(now time.Time, seller string) []ledger.Track {
 func Sandbox(ctx context.Context, dir string, now time.Time, out io.Writer) (string, error) {
 	path := filepath.Join(dir, "turnkeyd.yaml")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller, Poll: 2 * time.Second}); err != nil {
+		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller, Poll: 2 * time.Second, Sandbox: true}); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(out, "turnkeyd: created the sandbox in %s (seller %s, a MOF test number)\n", dir, SandboxSeller.BAN)

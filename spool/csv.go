@@ -102,7 +102,34 @@ func readCSV(data []byte, enc string, opt ReadOptions) ([]Request, *FileError) {
 			}
 		}
 	}
-	return buildRequests(rows, opt), nil
+	reqs := buildRequests(rows, opt)
+	if line, cut := cutLastLine(text); cut {
+		for i := range reqs {
+			if r := &reqs[i]; r.Line <= line && line <= r.EndLine {
+				r.Doc = nil
+				r.Reject = &Rejection{Code: "CSV_CUT_LINE", Line: line,
+					Msg: "the file does not end with a line break, so its last line may have been cut while it was being written: " +
+						"nothing of this document was issued; end every line with a line break and drop the document again " +
+						"(and let turnkeyd take only complete files: spool.ready)"}
+			}
+		}
+	}
+	return reqs, nil
+}
+
+// cutLastLine reports whether text ends in a row that is not blank and has
+// no line break after it, and the line that row ends on. Such a row may
+// have been cut by a writer still at work; it is never issued.
+func cutLastLine(text string) (int, bool) {
+	if text == "" || strings.HasSuffix(text, "\n") || strings.HasSuffix(text, "\r") {
+		return 0, false
+	}
+	tail := text[strings.LastIndexAny(text, "\r\n")+1:]
+	if strings.Trim(tail, " \t,\u3000") == "" {
+		return 0, false
+	}
+	line := 1 + strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n")
+	return line, true
 }
 
 // big5Hint says, for a file read as UTF-8 that reads cleanly as Big5, that

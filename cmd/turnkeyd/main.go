@@ -118,7 +118,7 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	if *sandbox {
 		seller = daemon.SandboxSeller
 	}
-	path, err := daemon.Init(daemon.InitOptions{Dir: *dir, Seller: seller, Force: *force})
+	path, err := daemon.Init(daemon.InitOptions{Dir: *dir, Seller: seller, Force: *force, Sandbox: *sandbox})
 	if err != nil {
 		fmt.Fprintf(stderr, "turnkeyd: %v\n", err)
 		return 1
