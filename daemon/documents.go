@@ -48,7 +48,7 @@ func reject(code, format string, args ...any) *rejection {
 func (b *documentBuilder) apply(tx *ledger.IntakeTx, req *spool.Request, rendered map[int64][]byte) error {
 	out := ledger.Outcome{IntakeID: tx.Intake().ID, Line: req.Line, OrderID: req.OrderID, Action: string(req.Action)}
 	refuse := func(msg string) error {
-		out.Status, out.Message = ledger.StatusRejected, msg
+		out.Status, out.Message = ledger.StatusRejected, spool.CutMessage(msg)
 		return tx.AddOutcome(out)
 	}
 	if req.Reject != nil {

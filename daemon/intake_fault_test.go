@@ -166,3 +166,16 @@ func metricAbove(page, name string, v float64) bool {
 	}
 	return false
 }
+
+// TestLongValueAnswerIsShort: a value of a megabyte is cut in the answer.
+func TestLongValueAnswerIsShort(t *testing.T) {
+	h := startDaemon(t, nil)
+	h.drop("long.csv", []byte("order_id,item_description,item_quantity,item_unit_price\nx-1,"+strings.Repeat("品", 1<<20/3)+",1,100\n"))
+	r := h.result("long.csv")["x-1"]
+	if r[3] != "rejected" || !strings.Contains(r[7], "in all)") {
+		t.Errorf("row %.300v, want rejected with the value cut", r)
+	}
+	if st, err := os.Stat(h.spoolPath("out", "long.csv.result.csv")); err != nil || st.Size() > 4096 {
+		t.Errorf("answer of %d bytes, want a short one (%v)", st.Size(), err)
+	}
+}

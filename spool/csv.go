@@ -45,9 +45,9 @@ type FileError struct {
 // Error returns "orders.csv:3:17: what is wrong: what to do".
 func (e *FileError) Error() string {
 	if e.File == "" {
-		return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+		return CutMessage(fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg))
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	return CutMessage(fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg))
 }
 
 // ReadCSV reads one CSV v1 file. A FileError (errors.As) means the file as

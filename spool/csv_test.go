@@ -130,3 +130,26 @@ func TestCutLastLineIsNeverIssued(t *testing.T) {
 		})
 	}
 }
+
+// TestLongValuesAreCutInMessages: a 10 MB field is not echoed whole.
+func TestLongValuesAreCutInMessages(t *testing.T) {
+	huge := strings.Repeat("咖", 10<<20/3)
+	for _, data := range []string{
+		minimalHeader + "A1," + huge + ",1,100\n", // CSV_LENGTH of item_description
+		minimalHeader + "A1,咖啡,1," + huge + "\n",  // CSV_FORMAT of a price
+		"order_id," + huge + "\nA1,x\n",           // an unknown column: a file error
+	} {
+		reqs, err := ReadCSV(strings.NewReader(data), "big.csv", testOptions(mig.V41))
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		} else if len(reqs) == 1 && reqs[0].Reject != nil {
+			msg = reqs[0].Reject.Error()
+		} else {
+			t.Fatalf("no rejection: %+v", reqs)
+		}
+		if len(msg) > 2100 || !strings.Contains(msg, "in all)") {
+			t.Errorf("message of %d bytes, want it cut and saying so: %.300s", len(msg), msg)
+		}
+	}
+}
