@@ -235,6 +235,9 @@ func (in *Intake) attempt(ctx context.Context, name string) bool {
 func (in *Intake) process(ctx context.Context, name string) (committed bool, err error) {
 	start := time.Now() // for durations: monotonic, unlike the injectable calendar clock
 	log := in.log.With("file", name)
+	if refused, err := in.refuseLarge(name); refused || err != nil {
+		return false, err
+	}
 	data, err := os.ReadFile(in.folder.Path("work", name))
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", name, err)

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"time"
@@ -38,4 +39,26 @@ func (in *Intake) claimed(name string) {
 			in.log.Warn("marker not removed", "file", name, "err", err)
 		}
 	}
+}
+
+// refuseLarge sets work/name aside in failed/ without reading it when it
+// is larger than a CSV file may be (spool.MaxFileSize): a 3 GB file used to
+// be read whole before it was refused.
+func (in *Intake) refuseLarge(name string) (bool, error) {
+	st, err := os.Stat(in.folder.Path("work", name))
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", name, err)
+	}
+	if st.Size() <= spool.MaxFileSize {
+		return false, nil
+	}
+	reason := &spool.FileError{File: name, Line: 1, Column: 1, Msg: fmt.Sprintf(
+		"the file has %d bytes, more than the %d MiB a CSV file may have: it was not read; split it into several files",
+		st.Size(), spool.MaxFileSize>>20)}
+	in.log.Warn("file too large; moved to failed/ without reading it", "bytes", st.Size())
+	if err := in.folder.Fail(name, reason, in.now()); err != nil {
+		return false, err
+	}
+	in.metrics.files.WithLabelValues("failed").Inc()
+	return true, nil
 }

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -46,4 +47,26 @@ func TestReadyModes(t *testing.T) {
 			t.Errorf("%d files for Turnkey, want 1", n)
 		}
 	})
+}
+
+// TestLargeFileRefusedWithoutReading: a file over the size limit goes to
+// failed/ at once, unread (a sparse file of 300 MB: reading it would take
+// the memory and time the check saves).
+func TestLargeFileRefusedWithoutReading(t *testing.T) {
+	h := startDaemon(t, nil)
+	in := h.spoolPath("in", "")
+	f, err := os.Create(filepath.Join(in, "huge.csv.tmp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(300 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := os.Rename(filepath.Join(in, "huge.csv.tmp"), filepath.Join(in, "huge.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if text := h.failed("huge.csv"); !strings.Contains(text, "it was not read") || !strings.Contains(text, "314572800 bytes") {
+		t.Errorf("error file:\n%s", text)
+	}
 }
