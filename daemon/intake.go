@@ -287,18 +287,15 @@ func (in *Intake) process(ctx context.Context, name string) (committed bool, err
 
 // answer writes the result file from the ledger and retires the file.
 func (in *Intake) answer(ctx context.Context, intake *ledger.Intake, start time.Time) error {
-	outcomes, err := in.ledger.Outcomes(ctx, intake.ID)
-	if err != nil {
-		return err
-	}
-	rows := make([]spool.ResultRow, len(outcomes))
-	counts := map[string]int{}
-	for i, o := range outcomes {
-		rows[i] = spool.ResultRow{Line: o.Line, OrderID: o.OrderID, Action: o.Action, Status: o.Status,
-			InvoiceNumber: o.InvoiceNumber, InvoiceDate: o.InvoiceDate, RandomNumber: o.RandomNumber, Message: o.Message}
-		counts[o.Status]++
-	}
-	answer, err := in.folder.WriteResult(intake.Name, intake.ReceivedAt, rows)
+	var counts map[string]int
+	answer, err := in.folder.WriteResultFrom(intake.Name, intake.ReceivedAt, func(emit func(spool.ResultRow) error) error {
+		counts = map[string]int{} // from the start again if the write is retried
+		return in.ledger.EachOutcome(ctx, intake.ID, func(o ledger.Outcome) error {
+			counts[o.Status]++
+			return emit(spool.ResultRow{Line: o.Line, OrderID: o.OrderID, Action: o.Action, Status: o.Status,
+				InvoiceNumber: o.InvoiceNumber, InvoiceDate: o.InvoiceDate, RandomNumber: o.RandomNumber, Message: o.Message})
+		})
+	})
 	if err != nil {
 		return err
 	}

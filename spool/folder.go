@@ -12,10 +12,13 @@
 package spool
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -275,26 +278,53 @@ func ResultName(name string) string { return fitName(name, ".result.csv") }
 
 // WriteResult writes the answer to the CSV file name into out/ atomically
 // and returns its name: UTF-8, a header row, then one row per document in
-// line order. An answer never replaces another: the answer is
-// NAME.result.csv, or, when out/ holds a different answer of that name
-// (an earlier file of the same name), NAME.<received>.result.csv with the
-// time the file was received (UTC, yyyyMMddTHHmmss, then -1, -2, ...). An
-// answer of the same content already there is the answer, so writing it
-// again after a stop gives no second file.
+// line order. See WriteResultFrom.
 func (f *Folder) WriteResult(name string, received time.Time, rows []ResultRow) (string, error) {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
-	_ = w.Write(ResultHeader)
-	for _, r := range rows {
-		_ = w.Write([]string{strconv.Itoa(r.Line), r.OrderID, r.Action, r.Status, r.InvoiceNumber,
-			isoDate(r.InvoiceDate), r.RandomNumber, r.Message})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	return f.WriteResultFrom(name, received, func(emit func(ResultRow) error) error {
+		for _, r := range rows {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// WriteResultFrom writes the answer from the rows each emits, streamed to
+// disk (an answer of a million rows is never held in memory). An answer
+// never replaces another: the answer is NAME.result.csv, or, when out/
+// holds a different answer of that name (an earlier file of the same
+// name), NAME.<received>.result.csv with the time the file was received
+// (UTC, yyyyMMddTHHmmss, then -1, -2, ...). An answer of the same content
+// already there is the answer, so writing it again after a stop gives no
+// second file.
+func (f *Folder) WriteResultFrom(name string, received time.Time, each func(emit func(ResultRow) error) error) (string, error) {
+	out := filepath.Join(f.dir, "out")
+	st, err := atomicfile.Create(out, ResultName(name))
+	if err != nil {
 		return "", fmt.Errorf("result for %s: %w", name, err)
 	}
-	out := filepath.Join(f.dir, "out")
+	defer st.Abort()
+	sum := sha256.New()
+	counter := &countWriter{}
+	buf := bufio.NewWriterSize(io.MultiWriter(st, sum, counter), 64<<10)
+	w := csv.NewWriter(buf)
+	w.UseCRLF = true
+	_ = w.Write(ResultHeader)
+	err = each(func(r ResultRow) error {
+		return w.Write([]string{strconv.Itoa(r.Line), r.OrderID, r.Action, r.Status, r.InvoiceNumber,
+			isoDate(r.InvoiceDate), r.RandomNumber, r.Message})
+	})
+	if err == nil {
+		w.Flush()
+		err = w.Error()
+	}
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err != nil {
+		return "", fmt.Errorf("result for %s: %w", name, err)
+	}
 	for i := 0; ; i++ {
 		cand := ResultName(name)
 		if i > 0 {
@@ -304,22 +334,38 @@ func (f *Folder) WriteResult(name string, received time.Time, rows []ResultRow) 
 			}
 			cand = fitName(name, suffix+".result.csv")
 		}
-		st, err := os.Lstat(filepath.Join(out, cand))
+		info, err := os.Lstat(filepath.Join(out, cand))
 		if err == nil {
-			if st.Mode().IsRegular() && st.Size() == int64(b.Len()) {
-				if old, err := os.ReadFile(filepath.Join(out, cand)); err == nil && bytes.Equal(old, b.Bytes()) {
-					return cand, nil
-				}
+			if info.Mode().IsRegular() && info.Size() == counter.n && sameSum(filepath.Join(out, cand), sum.Sum(nil)) {
+				return cand, nil // this answer, written before a stop
 			}
 			continue // another file's answer, or something in the way
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("result for %s: %w", name, err)
 		}
-		if err := atomicfile.Write(out, cand, b.Bytes()); err != nil {
+		if err := st.Commit(cand); err != nil {
 			return "", fmt.Errorf("result for %s: %w", name, err)
 		}
 		return cand, nil
 	}
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// sameSum reports whether the file at path has the SHA-256 sum.
+func sameSum(path string, sum []byte) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false
+	}
+	return bytes.Equal(h.Sum(nil), sum)
 }
 
 func isoDate(d string) string {
