@@ -46,3 +46,26 @@ func TestOddEntriesAreAnswered(t *testing.T) {
 		t.Errorf("backlog not empty after setting the odd entries aside")
 	}
 }
+
+// TestSameNameTwiceKeepsBothAnswers: a second file of the same name gets an
+// answer of its own; the first answer is not replaced.
+func TestSameNameTwiceKeepsBothAnswers(t *testing.T) {
+	h := startDaemon(t, nil)
+	h.drop("01-sales.csv", []byte(oneRow))
+	first := h.result("01-sales.csv")
+	h.await("the first file done", func() bool { _, err := os.Stat(h.spoolPath("done", "01-sales.csv")); return err == nil })
+	h.drop("01-sales.csv", []byte(oneRow))
+	var answers []string
+	h.await("a second answer", func() bool {
+		answers, _ = filepath.Glob(h.spoolPath("out", "01-sales.csv*.result.csv"))
+		return len(answers) == 2
+	})
+	if again := h.result("01-sales.csv"); again["x-1"][3] != first["x-1"][3] || first["x-1"][3] != "accepted" {
+		t.Errorf("the first answer changed: %v, was %v", again["x-1"], first["x-1"])
+	}
+	second := h.spoolPath("out", "01-sales.csv.20261122T023000.result.csv") // received at testNow, in UTC
+	data, _ := os.ReadFile(second)
+	if !strings.Contains(string(data), "duplicate") {
+		t.Errorf("%s:\n%s\nwant the second file's answer (duplicate); out/ holds %v", second, data, answers)
+	}
+}
