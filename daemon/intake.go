@@ -214,7 +214,7 @@ func (in *Intake) attempt(ctx context.Context, name string) bool {
 	if !committed && (cannotPass(err) || (!mayPass(err) && attempts >= retryLimit)) {
 		in.log.Error("file cannot be processed; set aside in failed/", "file", name, "attempts", attempts, "err", err)
 		text := fmt.Sprintf("%s was not processed; no document in it was issued.\n\n%v\n\n"+
-			"turnkeyd tried %d times. Fix the cause (for example the file's permissions or a name of at most 200 characters)\n"+
+			"turnkeyd tried %d times. Fix the cause (for example the file's permissions)\n"+
 			"and drop the file into in/ again (write NAME.csv.tmp, then rename it to NAME.csv).\n", name, err, attempts)
 		if ferr := in.folder.SetAside("work", name, text, in.now()); ferr != nil {
 			in.log.Error("file not set aside; retrying", "file", name, "err", ferr, "retry_in", wait)

@@ -25,7 +25,7 @@ import (
 const (
 	retryBase  = time.Second
 	retryMax   = 5 * time.Minute
-	retryLimit = 8
+	retryLimit = 12 // about 20 minutes of attempts
 )
 
 // fileTries remembers, for every claimed file, when it was claimed and its
@@ -113,8 +113,13 @@ func mayPass(err error) bool {
 		}
 	}
 	msg := err.Error()
-	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") ||
-		strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "disk is full")
+	for _, s := range []string{"SQLITE_BUSY", "database is locked", "SQLITE_FULL", "disk is full",
+		"SQLITE_READONLY", "readonly database", "SQLITE_IOERR", "disk I/O error"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // cannotPass reports whether err says the file itself can never be read
