@@ -60,10 +60,16 @@ type LedgerConfig struct {
 
 // SpoolConfig is the ERP's drop folder.
 type SpoolConfig struct {
-	Dir      string        `yaml:"dir"`
-	Rescan   time.Duration `yaml:"rescan"`
-	Settle   time.Duration `yaml:"settle"`
-	Encoding string        `yaml:"encoding"`
+	Dir    string        `yaml:"dir"`
+	Rescan time.Duration `yaml:"rescan"`
+	Settle time.Duration `yaml:"settle"`
+	// Ready is how a file in in/ is known to be complete: rename, settle
+	// or marker (see docs/csv.md).
+	Ready    string `yaml:"ready"`
+	Encoding string `yaml:"encoding"`
+	// ClockSkew is how far in the future a document's date and time may
+	// lie (the ERP's clock may run ahead); later is refused (DATE_FUTURE).
+	ClockSkew time.Duration `yaml:"clock_skew"`
 }
 
 // TurnkeyConfig locates Turnkey's work folder and, where a site differs
@@ -102,7 +108,8 @@ func DefaultConfig() Config {
 		Timezone: "Asia/Taipei",
 		MIG:      MIGConfig{Version: string(mig.V41)},
 		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59"},
-		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto"},
+		Spool: SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: 10 * time.Second, Ready: ReadySettle, Encoding: "auto",
+			ClockSkew: 5 * time.Minute},
 		Turnkey: TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}, Results: ResultsConfig{
 			ProcessResult: "Unpack/BAK/ProcessResult", SummaryResult: "Unpack/BAK/SummaryResult",
 			E0501: "Unpack/BAK/E0501", E0504: "Unpack/BAK/E0504",
@@ -126,7 +133,7 @@ func LoadConfig(path string) (*Config, error) {
 		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, locateValidation(err, data, path)
 	}
 	return cfg, nil
 }
@@ -144,7 +151,7 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(expanded)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, explainDecodeError(err, []byte(expanded), path)
 	}
 	if cfg.Turnkey.Upload == nil {
 		cfg.Turnkey.Upload = map[string]string{}
@@ -241,16 +248,8 @@ func (c *Config) Validate() error {
 	default:
 		bad("mig.version", "%q is not supported: use 4.1 (the platform accepts only 4.x since 2026-01-01) or 3.1", c.MIG.Version)
 	}
-	switch {
-	case c.Seller.BAN == "":
-		bad("seller.ban", "is required: the 統一編號 of the default seller")
-	default:
-		if v := mig.DefaultRules().CheckBAN(c.Seller.BAN, "seller", false); v != nil {
-			bad("seller.ban", "%s", v.Reason)
-		}
-	}
-	if n := len([]rune(c.Seller.Name)); n < 1 || n > 60 {
-		bad("seller.name", "must be 1 to 60 characters (it is the Seller/Name of every invoice), has %d", n)
+	if err := c.checkSeller(); err != nil {
+		errs = append(errs, err)
 	}
 	for key, v := range map[string]string{"ledger.path": c.Ledger.Path, "spool.dir": c.Spool.Dir, "turnkey.dir": c.Turnkey.Dir,
 		"turnkey.results.process_result": c.Turnkey.Results.ProcessResult, "turnkey.results.summary_result": c.Turnkey.Results.SummaryResult,
@@ -270,6 +269,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Spool.Settle < 0 || c.Spool.Settle > time.Minute {
 		bad("spool.settle", "%s is out of range: 0 to 1m", c.Spool.Settle)
+	}
+	if !slices.Contains([]string{ReadyRename, ReadySettle, ReadyMarker}, c.Spool.Ready) {
+		bad("spool.ready", "%q is not one of rename (the ERP renames NAME.csv.tmp to NAME.csv), settle (a file unchanged for spool.settle) or marker (NAME.csv waits for NAME.csv.ok)", c.Spool.Ready)
+	}
+	if c.Spool.ClockSkew < 0 || c.Spool.ClockSkew > 24*time.Hour {
+		bad("spool.clock_skew", "%s is out of range: 0 to 24h (e.g. 5m)", c.Spool.ClockSkew)
 	}
 	if !slices.Contains([]string{"auto", "utf-8", "big5"}, c.Spool.Encoding) {
 		bad("spool.encoding", "%q is not one of auto, utf-8, big5", c.Spool.Encoding)
@@ -356,3 +361,28 @@ func (k Cutoff) For(date time.Time) time.Time {
 	periodEnd := (int(date.Month()) + 1) / 2 * 2 // the even month ending the period
 	return time.Date(date.Year(), time.Month(periodEnd+1), k.Day, k.Hour, k.Minute, k.Second, 0, date.Location())
 }
+
+// checkSeller checks seller.ban and seller.name (-seller-ban and
+// -seller-name of init).
+func (c *Config) checkSeller() error {
+	var errs []error
+	switch {
+	case c.Seller.BAN == "":
+		errs = append(errs, errors.New("seller.ban: is required: the 統一編號 of the default seller (-seller-ban)"))
+	default:
+		if v := mig.DefaultRules().CheckBAN(c.Seller.BAN, "seller", false); v != nil {
+			errs = append(errs, fmt.Errorf("seller.ban: %s", v.Reason))
+		}
+	}
+	if n := len([]rune(c.Seller.Name)); n < 1 || n > 60 {
+		errs = append(errs, fmt.Errorf("seller.name: must be 1 to 60 characters (it is the Seller/Name of every invoice; -seller-name), has %d", n))
+	}
+	return errors.Join(errs...)
+}
+
+// The ways a file in in/ is known to be complete (spool.ready).
+const (
+	ReadyRename = "rename" // taken as soon as seen: the ERP renames a finished NAME.csv.tmp
+	ReadySettle = "settle" // taken once unchanged for spool.settle: for writers that copy in place
+	ReadyMarker = "marker" // taken once NAME.csv.ok exists beside it
+)

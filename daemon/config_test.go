@@ -63,8 +63,8 @@ func TestConfigTemplateHasEveryKey(t *testing.T) {
 
 func TestParseConfigUnknownKeyNamesIt(t *testing.T) {
 	_, err := ParseConfig([]byte("spool:\n  dir: x\n  rescann: 5s\n"), "t.yaml")
-	if err == nil || !strings.Contains(err.Error(), "rescann") || !strings.Contains(err.Error(), "line 3") {
-		t.Fatalf("err = %v, want one naming rescann and line 3", err)
+	if err == nil || !strings.Contains(err.Error(), "rescann") || !strings.Contains(err.Error(), "t.yaml:3:") {
+		t.Fatalf("err = %v, want one naming rescann and t.yaml:3", err)
 	}
 }
 

@@ -37,7 +37,8 @@ type harness struct {
 	cancel context.CancelFunc
 	done   chan error
 	logs   *bytes.Buffer
-	skew   atomic.Int64 // how far the daemon's clock is ahead of testNow
+	skew   atomic.Int64  // how far the daemon's clock is ahead of testNow
+	logw   *lockedWriter // the writer of logs, for reading them while the daemon runs
 }
 
 // clock is the daemon's clock: testNow, moved on by advance.
@@ -92,7 +93,8 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 // start runs the daemon on the harness's configuration (again, after stop).
 func (h *harness) start() error {
 	listening := make(chan string, 1)
-	log := slog.New(slog.NewTextHandler(&lockedWriter{w: h.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.logw = &lockedWriter{w: h.logs}
+	log := slog.New(slog.NewTextHandler(h.logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	d, err := New(context.Background(), h.cfg, Options{Log: log, Now: h.clock, Rescan: h.rescan, Poll: h.poll, Listening: listening})
 	if err != nil {
 		return err
@@ -234,8 +236,8 @@ func TestMalformedInputGetsClearOutcomes(t *testing.T) {
 		}
 	}
 
-	// A date in a period without tracks: rejected, saying what to import.
-	h.drop("notrack.csv", []byte("order_id,invoice_date,item_description,item_quantity,item_unit_price\nlate,2027-03-01,品項,1,100\n"))
+	// A date in a period without tracks (an ended one): rejected, saying what to import.
+	h.drop("notrack.csv", []byte("order_id,invoice_date,item_description,item_quantity,item_unit_price\nlate,2026-08-03,品項,1,100\n"))
 	if r := h.result("notrack.csv")["late"]; r[3] != "rejected" || !strings.Contains(r[7], "NO_TRACK") || !strings.Contains(r[7], "E0501") {
 		t.Errorf("unknown track: %v", r)
 	}

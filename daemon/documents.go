@@ -26,6 +26,7 @@ type documentBuilder struct {
 	uploadDir func(mig.Head) string
 	random    io.Reader // crypto/rand in production
 	cutoff    Cutoff
+	skew      time.Duration // how far in the future a document date may lie (spool.clock_skew)
 	loc       *time.Location
 	now       func() time.Time
 	log       *slog.Logger
@@ -47,7 +48,7 @@ func reject(code, format string, args ...any) *rejection {
 func (b *documentBuilder) apply(tx *ledger.IntakeTx, req *spool.Request, rendered map[int64][]byte) error {
 	out := ledger.Outcome{IntakeID: tx.Intake().ID, Line: req.Line, OrderID: req.OrderID, Action: string(req.Action)}
 	refuse := func(msg string) error {
-		out.Status, out.Message = ledger.StatusRejected, msg
+		out.Status, out.Message = ledger.StatusRejected, spool.CutMessage(msg)
 		return tx.AddOutcome(out)
 	}
 	if req.Reject != nil {
@@ -95,6 +96,14 @@ func (b *documentBuilder) apply(tx *ledger.IntakeTx, req *spool.Request, rendere
 	}
 	if doc.WaitingFor == 0 {
 		rendered[id] = xml
+	}
+	if inv, ok := md.(*mig.Invoice); ok && doc.Action == ledger.ActionIssue {
+		if period, err := ledger.PeriodOfDate(doc.InvoiceDate); err == nil {
+			tx.NoteIssueDate(doc.SellerBAN, doc.InvoiceType, period, doc.InvoiceDate)
+		}
+		if note := b.lateNote(inv); note != "" {
+			tx.NoteOutcome(req.Line, note)
+		}
 	}
 	return nil
 }
@@ -173,10 +182,16 @@ func (b *documentBuilder) completeIssue(tx *ledger.IntakeTx, req *spool.Request,
 	if err != nil {
 		return reject("DATE_INVALID", "invoice_date %s: %v", inv.Date, err)
 	}
+	if err := b.checkFuture("invoice_date", inv.Date, inv.Time); err != nil {
+		return err
+	}
 	if inv.Number == "" && prev != nil && prev.InvoiceNumber != "" {
 		inv.Number = prev.InvoiceNumber // sent again after a refusal: the same number
 	}
 	if inv.Number == "" {
+		if err := checkDateOrder(tx, req.SellerBAN, inv.InvoiceType, period, inv.Date); err != nil {
+			return err
+		}
 		number, _, err := tx.NextNumber(req.SellerBAN, inv.InvoiceType, period)
 		switch {
 		case errors.Is(err, ledger.ErrNoTrack):
@@ -271,6 +286,9 @@ func (b *documentBuilder) completeAllowance(tx *ledger.IntakeTx, req *spool.Requ
 			return reject("ALLOWANCE_INVOICES", "the allowance refers to invoices %s and %s: turnkeyd tracks an allowance against one invoice; send one allowance per invoice",
 				number, it.OriginalInvoiceNumber)
 		}
+	}
+	if err := b.checkFuture("invoice_date", a.Date, ""); err != nil {
+		return err
 	}
 	history, err := tx.History(req.SellerBAN, number)
 	if err != nil {

@@ -49,12 +49,23 @@ spool:
   dir: {{.Spool.Dir}}
   # How often in/ is rescanned in case a file-system event was missed.
   rescan: {{.Spool.Rescan}}
-  # A file changed less than this long ago is left until it stops changing,
-  # for writers that copy into in/ instead of renaming (0 turns this off).
+  # How a file in in/ is known to be complete (docs/csv.md):
+  #   rename: taken as soon as it is seen; the ERP writes NAME.csv.tmp and
+  #           renames it to NAME.csv (the best choice for an ERP that can);
+  #   settle: taken once it has not changed for spool.settle, for writers
+  #           that copy or write NAME.csv in place;
+  #   marker: NAME.csv is taken once NAME.csv.ok exists beside it (the
+  #           marker is removed when the file is taken).
+  ready: {{.Spool.Ready}}
+  # With ready: settle, a file changed less than this long ago is left
+  # until it stops changing.
   settle: {{.Spool.Settle}}
   # Encoding of the CSV files: auto (UTF-8 if the file is valid UTF-8 or has
   # a BOM, else Big5), utf-8 or big5.
   encoding: {{.Spool.Encoding}}
+  # How far in the future a document's date and time may lie, for an ERP
+  # whose clock runs ahead; a later date is refused (DATE_FUTURE).
+  clock_skew: {{.Spool.ClockSkew}}
 
 turnkey:
   # Turnkey's work folder, the one holding UpCast/.
@@ -98,6 +109,9 @@ type InitOptions struct {
 	Seller SellerConfig  // the default seller; empty leaves seller.ban to fill in
 	Force  bool          // overwrite an existing turnkeyd.yaml
 	Poll   time.Duration // turnkey.poll; 0: the default
+	// Sandbox: a local trial, where files are copied into in/ by hand
+	// (spool.settle 1s instead of 10s).
+	Sandbox bool
 }
 
 // Init writes Dir/turnkeyd.yaml and creates the folder tree it names: the
@@ -115,6 +129,15 @@ func Init(opt InitOptions) (string, error) {
 	}
 	cfg := DefaultConfig()
 	cfg.Seller = opt.Seller
+	if opt.Seller != (SellerConfig{}) {
+		// run would refuse it: say so now, while the command is fresh.
+		if err := cfg.checkSeller(); err != nil {
+			return "", fmt.Errorf("init: %w", err)
+		}
+	}
+	if opt.Sandbox {
+		cfg.Spool.Settle = time.Second
+	}
 	if opt.Poll > 0 {
 		cfg.Turnkey.Poll = opt.Poll
 	}

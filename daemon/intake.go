@@ -43,9 +43,12 @@ type Intake struct {
 	log       *slog.Logger
 	readOpt   spool.ReadOptions
 	settle    time.Duration
+	readyMode string // spool.ready: rename, settle or marker
 	now       func() time.Time
 	status    *statusWriter
-	flushMu   sync.Mutex // one hand-over to Turnkey at a time (intake and results both flush)
+	tries     fileTries
+	ignored   map[string]bool // non-CSV names in in/ already logged
+	flushMu   sync.Mutex      // one hand-over to Turnkey at a time (intake and results both flush)
 
 	// ready is closed once recovery is done and the intake takes new files.
 	ready chan struct{}
@@ -94,7 +97,9 @@ func drainContext(parent context.Context, grace time.Duration) (context.Context,
 func (in *Intake) Ready() <-chan struct{} { return in.ready }
 
 // recover finishes what a crash interrupted: temporary files of writes cut
-// short, documents accepted but not written, and files left in work/.
+// short, documents accepted but not written, and files left in work/. Only
+// a spool or Turnkey folder that cannot be cleaned stops the start; a file
+// that cannot be finished now is retried while running (see attempt).
 func (in *Intake) recover(ctx context.Context) error {
 	if err := in.target.Clean(ctx); err != nil {
 		return err
@@ -103,7 +108,10 @@ func (in *Intake) recover(ctx context.Context) error {
 		return err
 	}
 	if err := in.flush(ctx, nil); err != nil {
-		return err
+		// The same hand-over is tried again with every file and every
+		// poll of Turnkey's results.
+		in.log.Error("documents not handed to Turnkey at start; retrying while running", "err", err)
+		in.metrics.errors.Inc()
 	}
 	names, err := in.folder.InWork()
 	if err != nil {
@@ -111,72 +119,134 @@ func (in *Intake) recover(ctx context.Context) error {
 	}
 	for _, name := range names {
 		in.log.Info("finishing a file interrupted by a stop", "file", name)
-		if err := in.process(ctx, name); err != nil {
-			return err
-		}
+		in.tries.claim(name, time.Now())
+		in.attempt(ctx, name)
 	}
 	return nil
 }
 
-// drain processes every ready file, in name order, until none is left or
-// ctx ends. A file still changing is left for a wake-up once it settled.
+// drain processes every claimed file that is due for another attempt,
+// then every ready file, in name order, until none is left or ctx ends. A
+// file still changing is left for a wake-up once it settled.
 func (in *Intake) drain(ctx, work context.Context, wake chan struct{}) error {
 	for ctx.Err() == nil {
-		names, err := in.folder.Ready()
+		progress := 0
+		claimed, err := in.folder.InWork()
 		if err != nil {
 			return err
 		}
-		claimed := 0
-		for _, name := range names {
+		for _, name := range claimed {
 			if ctx.Err() != nil {
 				return nil
 			}
-			wait, err := in.folder.Unsettled(name, in.settle, time.Now())
+			if wait := in.tries.due(name, time.Now()); wait > 0 {
+				wakeAfter(wait, wake)
+				continue
+			}
+			if in.attempt(work, name) {
+				progress++
+			}
+		}
+		entries, err := in.folder.ScanIn()
+		if err != nil {
+			return err
+		}
+		in.setAsideOdd(entries)
+		for _, name := range entries.Ready {
+			if ctx.Err() != nil {
+				return nil
+			}
+			complete, wait, err := in.complete(name)
 			if errors.Is(err, os.ErrNotExist) {
 				continue
 			} else if err != nil {
 				return err
 			}
 			if wait > 0 {
-				time.AfterFunc(wait, func() {
-					select {
-					case wake <- struct{}{}:
-					default:
-					}
-				})
+				wakeAfter(wait, wake)
+			}
+			if !complete {
 				continue
 			}
-			claimed++
 			if err := in.folder.Claim(name); err != nil {
-				if errors.Is(err, spool.ErrGone) {
-					continue
+				if errors.Is(err, spool.ErrGone) || errors.Is(err, spool.ErrBusy) {
+					continue // a file of the same name still waits for its answer
 				}
 				return err
 			}
-			if err := in.process(work, name); err != nil {
-				return err
-			}
+			in.claimed(name)
+			in.tries.claim(name, time.Now())
+			progress++
+			in.attempt(work, name)
 		}
-		if claimed == 0 {
+		if progress == 0 {
 			return nil
 		}
 	}
 	return nil
 }
 
+// wakeAfter wakes the intake once d has passed.
+func wakeAfter(d time.Duration, wake chan struct{}) {
+	time.AfterFunc(d, func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+}
+
+// attempt processes the claimed file name once and reports whether it
+// left work/. A failure is retried later (see retryBase), or the file is
+// set aside in failed/ when retrying cannot help and nothing of it is
+// issued.
+func (in *Intake) attempt(ctx context.Context, name string) bool {
+	committed, err := in.process(ctx, name)
+	if err == nil {
+		in.tries.answered(name)
+		return true
+	}
+	if ctx.Err() != nil {
+		return false // stopping: the next start finishes it
+	}
+	in.metrics.errors.Inc()
+	attempts, wait := in.tries.failed(name, time.Now())
+	if !committed && (cannotPass(err) || (!mayPass(err) && attempts >= retryLimit)) {
+		in.log.Error("file cannot be processed; set aside in failed/", "file", name, "attempts", attempts, "err", err)
+		text := fmt.Sprintf("%s was not processed; no document in it was issued.\n\n%v\n\n"+
+			"turnkeyd tried %d times. Fix the cause (for example the file's permissions)\n"+
+			"and drop the file into in/ again (write NAME.csv.tmp, then rename it to NAME.csv).\n", name, err, attempts)
+		if ferr := in.folder.SetAside("work", name, text, in.now()); ferr != nil {
+			in.log.Error("file not set aside; retrying", "file", name, "err", ferr, "retry_in", wait)
+			return false
+		}
+		in.tries.answered(name)
+		in.metrics.files.WithLabelValues("failed").Inc()
+		return true
+	}
+	in.log.Error("spool intake failed; the file stays in work/ and is retried", "file", name, "attempts", attempts,
+		"retry_in", wait.String(), "issued", committed, "err", err)
+	return false
+}
+
 // process takes one claimed file (work/NAME) through to done/ or failed/.
-func (in *Intake) process(ctx context.Context, name string) error {
+// committed reports whether the file's documents are in the ledger (so
+// that it must be answered, whatever fails after).
+func (in *Intake) process(ctx context.Context, name string) (committed bool, err error) {
 	start := time.Now() // for durations: monotonic, unlike the injectable calendar clock
 	log := in.log.With("file", name)
+	if refused, err := in.refuseLarge(name); refused || err != nil {
+		return false, err
+	}
 	data, err := os.ReadFile(in.folder.Path("work", name))
 	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
+		return false, fmt.Errorf("read %s: %w", name, err)
 	}
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
 	intake, err := in.ledger.FindIntake(ctx, name, hash)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var written map[int64][]byte
 	if intake == nil {
@@ -186,10 +256,13 @@ func (in *Intake) process(ctx context.Context, name string) error {
 		var fe *spool.FileError
 		if errors.As(err, &fe) {
 			log.Warn("file is not CSV v1; moved to failed/", "err", err)
+			if err := in.folder.Fail(name, err, in.now()); err != nil {
+				return false, err
+			}
 			in.metrics.files.WithLabelValues("failed").Inc()
-			return in.folder.Fail(name, err, in.now())
+			return false, nil
 		} else if err != nil {
-			return fmt.Errorf("read %s: %w", name, err)
+			return false, fmt.Errorf("read %s: %w", name, err)
 		}
 		written = map[int64][]byte{}
 		intake, err = in.ledger.Intake(ctx, name, hash, int64(len(data)), func(tx *ledger.IntakeTx) error {
@@ -201,31 +274,29 @@ func (in *Intake) process(ctx context.Context, name string) error {
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("record %s in the ledger: %w", name, err)
+			return false, fmt.Errorf("record %s in the ledger: %w", name, err)
 		}
 	} else {
 		log.Info("file already in the ledger; finishing it without reading it again", "intake", intake.ID)
 	}
 	if err := in.flush(ctx, written); err != nil {
-		return err
+		return true, err
 	}
-	return in.answer(ctx, intake, start)
+	return true, in.answer(ctx, intake, start)
 }
 
 // answer writes the result file from the ledger and retires the file.
 func (in *Intake) answer(ctx context.Context, intake *ledger.Intake, start time.Time) error {
-	outcomes, err := in.ledger.Outcomes(ctx, intake.ID)
+	var counts map[string]int
+	answer, err := in.folder.WriteResultFrom(intake.Name, intake.ReceivedAt, func(emit func(spool.ResultRow) error) error {
+		counts = map[string]int{} // from the start again if the write is retried
+		return in.ledger.EachOutcome(ctx, intake.ID, func(o ledger.Outcome) error {
+			counts[o.Status]++
+			return emit(spool.ResultRow{Line: o.Line, OrderID: o.OrderID, Action: o.Action, Status: o.Status,
+				InvoiceNumber: o.InvoiceNumber, InvoiceDate: o.InvoiceDate, RandomNumber: o.RandomNumber, Message: o.Message})
+		})
+	})
 	if err != nil {
-		return err
-	}
-	rows := make([]spool.ResultRow, len(outcomes))
-	counts := map[string]int{}
-	for i, o := range outcomes {
-		rows[i] = spool.ResultRow{Line: o.Line, OrderID: o.OrderID, Action: o.Action, Status: o.Status,
-			InvoiceNumber: o.InvoiceNumber, InvoiceDate: o.InvoiceDate, RandomNumber: o.RandomNumber, Message: o.Message}
-		counts[o.Status]++
-	}
-	if err := in.folder.WriteResult(intake.Name, rows); err != nil {
 		return err
 	}
 	if err := in.ledger.MarkAnswered(ctx, intake.ID); err != nil {
@@ -246,7 +317,7 @@ func (in *Intake) answer(ctx context.Context, intake *ledger.Intake, start time.
 	in.metrics.files.WithLabelValues("done").Inc()
 	in.metrics.duration.Observe(time.Since(start).Seconds())
 	in.metrics.lastSuccess.SetToCurrentTime()
-	in.log.Info("file processed", "file", intake.Name, "accepted", counts[ledger.StatusAccepted],
+	in.log.Info("file processed", "file", intake.Name, "answer", answer, "accepted", counts[ledger.StatusAccepted],
 		"duplicate", counts[ledger.StatusDuplicate], "rejected", counts[ledger.StatusRejected],
 		"seconds", time.Since(start).Seconds())
 	return nil

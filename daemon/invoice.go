@@ -22,12 +22,21 @@ func ShowInvoice(ctx context.Context, cfg *Config, number string, out io.Writer)
 		return err
 	}
 	defer l.Close()
-	docs, err := l.DocumentsByNumber(ctx, "", strings.ToUpper(strings.TrimSpace(number)))
+	number = strings.ToUpper(strings.TrimSpace(number))
+	docs, err := l.DocumentsByNumber(ctx, "", number)
 	if err != nil {
 		return err
 	}
+	if len(docs) == 0 { // perhaps an allowance number (折讓單號碼)
+		if docs, err = l.DocumentsByAllowance(ctx, number); err != nil {
+			return err
+		}
+		if len(docs) > 0 {
+			fmt.Fprintf(out, "allowance %s of invoice %s\n\n", number, docs[0].InvoiceNumber)
+		}
+	}
 	if len(docs) == 0 {
-		return fmt.Errorf("no document of invoice %s in the ledger %s", number, l.Path())
+		return fmt.Errorf("no invoice or allowance %s in the ledger %s: check the number (an invoice number is two letters and eight digits)", number, l.Path())
 	}
 	loc := cfg.Location()
 	for i, d := range docs {

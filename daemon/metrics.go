@@ -52,11 +52,11 @@ func newIntakeMetrics(reg prometheus.Registerer, folder *spool.Folder) *intakeMe
 	}
 	backlog := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "turnkeyd_spool_backlog_files",
-		Help: "CSV files waiting in in/ or being processed in work/.",
+		Help: "CSV files waiting in in/ (with entries named *.csv about to be set aside in failed/) or being processed in work/.",
 	}, func() float64 {
-		ready, _ := folder.Ready()
+		in, _ := folder.ScanIn()
 		work, _ := folder.InWork()
-		return float64(len(ready) + len(work))
+		return float64(len(in.Ready) + len(in.Odd) + len(work))
 	})
 	reg.MustRegister(m.files, m.documents, m.duration, m.lastSuccess, m.errors, backlog)
 	return m

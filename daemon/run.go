@@ -108,12 +108,13 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 	d.intake = &Intake{
 		folder: folder, ledger: d.ledger, target: d.target, validator: validator,
 		docs: &documentBuilder{validator: validator, uploadDir: cfg.UploadDir, random: opt.Random, log: spoolLog,
-			cutoff: cutoff, loc: loc, now: opt.Now},
+			cutoff: cutoff, loc: loc, now: opt.Now, skew: cfg.Spool.ClockSkew},
 		metrics: newIntakeMetrics(d.registry, folder), log: spoolLog, now: opt.Now, ready: make(chan struct{}),
-		settle: cfg.Spool.Settle,
+		settle: cfg.Spool.Settle, readyMode: cfg.Spool.Ready,
 		readOpt: spool.ReadOptions{Encoding: cfg.Spool.Encoding, Version: mig.Version(cfg.MIG.Version), Location: loc,
 			DefaultSeller: mig.Party{Identifier: cfg.Seller.BAN, Name: cfg.Seller.Name}},
 	}
+	d.intake.registerMetrics(d.registry)
 	status := &statusWriter{ledger: d.ledger, dir: folder.Path("out", ""), loc: loc}
 	d.status = status
 	d.intake.status = status

@@ -28,6 +28,10 @@ import (
 // website offers for download (UTF-8 or Big5). Importing the same file
 // again changes nothing.
 func ImportTracks(ctx context.Context, cfg *Config, files []string, out io.Writer) error {
+	return importTracks(ctx, cfg, files, out, time.Now())
+}
+
+func importTracks(ctx context.Context, cfg *Config, files []string, out io.Writer, now time.Time) error {
 	tracks, err := readTrackFiles(files)
 	if err != nil {
 		return err
@@ -50,6 +54,7 @@ func ImportTracks(ctx context.Context, cfg *Config, files []string, out io.Write
 		return err
 	}
 	fmt.Fprintf(out, "imported %d track ranges (%d new, %d already there)\n", added+unchanged, added, unchanged)
+	describeImport(cfg, tracks, now, out)
 	return markFoundOnNewLedger(ctx, cfg, l, out)
 }
 
@@ -217,7 +222,7 @@ func SandboxTracks(now time.Time, seller string) []ledger.Track {
 func Sandbox(ctx context.Context, dir string, now time.Time, out io.Writer) (string, error) {
 	path := filepath.Join(dir, "turnkeyd.yaml")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller, Poll: 2 * time.Second}); err != nil {
+		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller, Poll: 2 * time.Second, Sandbox: true}); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(out, "turnkeyd: created the sandbox in %s (seller %s, a MOF test number)\n", dir, SandboxSeller.BAN)

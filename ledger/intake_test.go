@@ -311,3 +311,35 @@ func TestUnwrittenDocumentsPlan(t *testing.T) {
 		t.Errorf("query plan %q does not use documents_unwritten", got)
 	}
 }
+
+// TestEachOutcomePages: EachOutcome gives every outcome once, in line
+// order, across pages.
+func TestEachOutcomePages(t *testing.T) {
+	l := openTest(t)
+	ctx := context.Background()
+	n := outcomePage*2 + 7
+	in, err := l.Intake(ctx, "many.csv", "sum", 1, func(tx *IntakeTx) error {
+		for line := 1; line <= n; line++ {
+			if err := tx.AddOutcome(Outcome{Line: line * 2, OrderID: fmt.Sprint(line), Action: "issue", Status: StatusRejected, Message: "m"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, last := 0, 0
+	if err := l.EachOutcome(ctx, in.ID, func(o Outcome) error {
+		if o.Line <= last {
+			t.Fatalf("line %d after %d", o.Line, last)
+		}
+		got, last = got+1, o.Line
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got != n {
+		t.Errorf("%d outcomes, want %d", got, n)
+	}
+}

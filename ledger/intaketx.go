@@ -43,6 +43,9 @@ type IntakeTx struct {
 	nextID int64           // the ID of the next accepted document
 	counts [3]int          // accepted, duplicate, rejected
 	err    error           // set once the transaction is unusable
+
+	issueDates map[issueDateKey]string // see LatestIssueDate
+	notes      map[int]string          // see NoteOutcome
 }
 
 // docKey is what makes a document unique: seller, action and order id.
@@ -179,6 +182,9 @@ func (it *IntakeTx) finish() error {
 	}
 	if err := it.saveTracks(); err != nil {
 		return it.fail(err)
+	}
+	if err := it.writeNotes(); err != nil {
+		return err
 	}
 	committed := it.l.now().UTC()
 	if _, err := it.tx.ExecContext(it.ctx, `UPDATE intake_files SET committed_at = ? WHERE id = ?`,

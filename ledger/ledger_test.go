@@ -84,7 +84,7 @@ func TestReopen(t *testing.T) {
 func TestNewerSchemaRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ledger.db")
 	l := openAt(t, path)
-	if _, err := l.w.Exec("PRAGMA user_version = 5"); err != nil {
+	if _, err := l.w.Exec("PRAGMA user_version = 99"); err != nil {
 		t.Fatal(err)
 	}
 	l.Close()
@@ -97,7 +97,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if err2 != nil {
 		t.Fatal(err2)
 	}
-	want := fmt.Sprintf("ledger schema version 5 is newer than this turnkeyd (%d); upgrade turnkeyd", len(ms))
+	want := fmt.Sprintf("ledger schema version 99 is newer than this turnkeyd (%d); upgrade turnkeyd", len(ms))
 	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q, want it to name %s and say %q", err, path, want)
 	}

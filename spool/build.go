@@ -78,15 +78,15 @@ func (r *Rejection) Error() string {
 	if r.Line > 0 {
 		fmt.Fprintf(&b, " (line %d)", r.Line)
 	}
-	if r.Value != "" {
-		if strings.ContainsFunc(r.Value, func(c rune) bool { return c <= ' ' || c == ':' }) {
-			b.WriteString(" " + strconv.Quote(r.Value))
+	if v := CutValue(r.Value); v != "" {
+		if strings.ContainsFunc(v, func(c rune) bool { return c <= ' ' || c == ':' }) {
+			b.WriteString(" " + strconv.Quote(v))
 		} else {
-			b.WriteString(" " + r.Value)
+			b.WriteString(" " + v)
 		}
 	}
 	b.WriteString(": " + r.Msg)
-	return b.String()
+	return CutMessage(b.String())
 }
 
 // group is the rows of one document.

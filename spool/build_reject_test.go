@@ -261,6 +261,19 @@ func TestBig5(t *testing.T) {
 			wantStr(t, "trail byte 0x5C (許功蓋) and ETEN characters", inv.Items[0].Description, "許功蓋碁銹裏")
 		})
 	}
+	t.Run("read as UTF-8", func(t *testing.T) {
+		opt := testOptions(mig.V41)
+		opt.Encoding = EncodingUTF8
+		reqs, err := ReadCSV(strings.NewReader(data), "big5.csv", opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkRejections(t, reqs, []rejected{
+			{"B5-1", "CSV_ENCODING", "item_description", 2, "looks like Big5: set spool.encoding to big5"},
+			{"B5-2", "CSV_ENCODING", "buyer_name", 3, "looks like Big5: set spool.encoding to big5"},
+			{"B5-3", "CSV_ENCODING", "item_description", 4, "looks like Big5: set spool.encoding to big5"},
+		})
+	})
 	t.Run("bad rows", func(t *testing.T) {
 		head, _ := traditionalchinese.Big5.NewEncoder().String("order_id,item_description,item_quantity,item_unit_price\r\nG1,咖啡,1,100\r\n")
 		var b bytes.Buffer

@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/turnkeyd/turnkeyd/mig"
 )
@@ -44,9 +45,9 @@ type FileError struct {
 // Error returns "orders.csv:3:17: what is wrong: what to do".
 func (e *FileError) Error() string {
 	if e.File == "" {
-		return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg)
+		return CutMessage(fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg))
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	return CutMessage(fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg))
 }
 
 // ReadCSV reads one CSV v1 file. A FileError (errors.As) means the file as
@@ -94,7 +95,53 @@ func readCSV(data []byte, enc string, opt ReadOptions) ([]Request, *FileError) {
 	if ferr != nil {
 		return nil, ferr
 	}
-	return buildRequests(rows, opt), nil
+	if hint := big5Hint(data, enc); hint != "" {
+		for _, r := range rows {
+			if r.problem != nil && r.problem.Code == "CSV_ENCODING" && strings.Contains(r.problem.Msg, "not valid UTF-8") {
+				r.problem.Msg += "; " + hint
+			}
+		}
+	}
+	reqs := buildRequests(rows, opt)
+	if line, cut := cutLastLine(text); cut {
+		for i := range reqs {
+			if r := &reqs[i]; r.Line <= line && line <= r.EndLine {
+				r.Doc = nil
+				r.Reject = &Rejection{Code: "CSV_CUT_LINE", Line: line,
+					Msg: "the file does not end with a line break, so its last line may have been cut while it was being written: " +
+						"nothing of this document was issued; end every line with a line break and drop the document again " +
+						"(and let turnkeyd take only complete files: spool.ready)"}
+			}
+		}
+	}
+	return reqs, nil
+}
+
+// cutLastLine reports whether text ends in a row that is not blank and has
+// no line break after it, and the line that row ends on. Such a row may
+// have been cut by a writer still at work; it is never issued.
+func cutLastLine(text string) (int, bool) {
+	if text == "" || strings.HasSuffix(text, "\n") || strings.HasSuffix(text, "\r") {
+		return 0, false
+	}
+	tail := text[strings.LastIndexAny(text, "\r\n")+1:]
+	if strings.Trim(tail, " \t,\u3000") == "" {
+		return 0, false
+	}
+	line := 1 + strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n")
+	return line, true
+}
+
+// big5Hint says, for a file read as UTF-8 that reads cleanly as Big5, that
+// it looks like Big5 and which setting reads it so.
+func big5Hint(data []byte, used string) string {
+	if used != EncodingUTF8 || utf8.Valid(data) {
+		return ""
+	}
+	if _, bad := decodeBig5(data); bad > 0 {
+		return ""
+	}
+	return "the file looks like Big5: set spool.encoding to big5 (or auto) in the configuration, or save the file as UTF-8"
 }
 
 // positionOf returns the line and character column of byte offset i.

@@ -170,7 +170,7 @@ func columnNamed(name string) column {
 // unknownColumn explains an unknown column name and suggests the valid
 // name it is probably a typo of.
 func unknownColumn(name string) string {
-	msg := fmt.Sprintf("unknown column %q", name)
+	msg := fmt.Sprintf("unknown column %q", CutValue(name))
 	switch {
 	case strings.ContainsAny(name, ";\t|"):
 		return msg + ": CSV v1 separates columns with commas, and this header seems to use another separator; save the file as comma-separated CSV"
@@ -193,6 +193,9 @@ func nearColumn(name string) string {
 		return c.String()
 	}
 	best, bestDist := "", 3
+	if len(norm) > 64 { // no column name is within two edits of it; and the distance costs its length
+		return ""
+	}
 	for _, n := range columnNames {
 		if d := editDistance(norm, n); d < bestDist {
 			best, bestDist = n, d

@@ -98,3 +98,58 @@ func TestReadOptionsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestCutLastLineIsNeverIssued: a file that ends without a line break in
+// the middle of a row (a writer still at work) never issues that row's
+// document; the rest of the file goes on.
+func TestCutLastLineIsNeverIssued(t *testing.T) {
+	for _, tt := range []struct {
+		name, data string
+		cut        string // the order whose document is rejected, or ""
+	}{
+		{"cut amount", minimalHeader + "A1,咖啡,1,100\nA2,顧問,1,10", "A2"},
+		{"cut row of a two-line document", minimalHeader + "A1,咖啡,1,100\nA2,顧問,1,1050\nA2,茶,1,5", "A2"},
+		{"complete", minimalHeader + "A1,咖啡,1,100\nA2,顧問,1,1050\n", ""},
+		{"complete with CRLF", minimalHeader + "A1,咖啡,1,100\r\nA2,顧問,1,1050\r\n", ""},
+		{"trailing blank row", minimalHeader + "A1,咖啡,1,100\nA2,顧問,1,1050\n,,,", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			reqs, err := ReadCSV(strings.NewReader(tt.data), "cut.csv", testOptions(mig.V41))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range reqs {
+				cut := r.Reject != nil && r.Reject.Code == "CSV_CUT_LINE"
+				if cut != (r.OrderID == tt.cut) || (r.OrderID != tt.cut && r.Reject != nil) {
+					t.Errorf("%s: reject %v, want cut=%v", r.OrderID, r.Reject, r.OrderID == tt.cut)
+				}
+				if cut && r.Doc != nil {
+					t.Errorf("%s: a cut document still has a document to issue", r.OrderID)
+				}
+			}
+		})
+	}
+}
+
+// TestLongValuesAreCutInMessages: a 10 MB field is not echoed whole.
+func TestLongValuesAreCutInMessages(t *testing.T) {
+	huge := strings.Repeat("咖", 10<<20/3)
+	for _, data := range []string{
+		minimalHeader + "A1," + huge + ",1,100\n", // CSV_LENGTH of item_description
+		minimalHeader + "A1,咖啡,1," + huge + "\n",  // CSV_FORMAT of a price
+		"order_id," + huge + "\nA1,x\n",           // an unknown column: a file error
+	} {
+		reqs, err := ReadCSV(strings.NewReader(data), "big.csv", testOptions(mig.V41))
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		} else if len(reqs) == 1 && reqs[0].Reject != nil {
+			msg = reqs[0].Reject.Error()
+		} else {
+			t.Fatalf("no rejection: %+v", reqs)
+		}
+		if len(msg) > 2100 || !strings.Contains(msg, "in all)") {
+			t.Errorf("message of %d bytes, want it cut and saying so: %.300s", len(msg), msg)
+		}
+	}
+}

@@ -112,8 +112,8 @@ func TestWriteResult(t *testing.T) {
 		{Line: 2, OrderID: "A-1", Action: "issue", Status: "accepted", InvoiceNumber: "AB12345678", InvoiceDate: "20261122", RandomNumber: "0427"},
 		{Line: 4, OrderID: "A-2", Action: "issue", Status: "rejected", Message: `BAN_CHECKSUM buyer_ban 12345678: checksum fails, "check it"`},
 	}
-	if err := f.WriteResult("orders.csv", rows); err != nil {
-		t.Fatal(err)
+	if name, err := f.WriteResult("orders.csv", time.Now(), rows); err != nil || name != "orders.csv.result.csv" {
+		t.Fatalf("WriteResult = %q, %v", name, err)
 	}
 	got, err := os.ReadFile(filepath.Join(f.Dir(), "out", "orders.csv.result.csv"))
 	if err != nil {
@@ -150,5 +150,79 @@ func TestCleanRemovesTempsOfCutShortAnswers(t *testing.T) {
 		if _, err := os.Lstat(f.Path(k[0], k[1])); err != nil {
 			t.Errorf("Clean removed %s/%s, which is not its own temporary file: %v", k[0], k[1], err)
 		}
+	}
+}
+
+// TestWriteResultKeepsEveryAnswer: a second file of the same name gets an
+// answer of its own; writing the same answer again (after a stop) does not
+// make a second file.
+func TestWriteResultKeepsEveryAnswer(t *testing.T) {
+	f := newTestFolder(t)
+	first := []ResultRow{{Line: 2, OrderID: "A-1", Action: "issue", Status: "accepted", InvoiceNumber: "AB12345678"}}
+	second := []ResultRow{{Line: 2, OrderID: "A-1", Action: "issue", Status: "duplicate", InvoiceNumber: "AB12345678"}}
+	at := time.Date(2026, 11, 22, 2, 30, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		rows []ResultRow
+		want string
+	}{
+		{first, "01-sales.csv.result.csv"},
+		{second, "01-sales.csv.20261122T023000.result.csv"},
+		{second, "01-sales.csv.20261122T023000.result.csv"}, // the same answer again
+		{first[:0], "01-sales.csv.20261122T023000-1.result.csv"},
+	} {
+		got, err := f.WriteResult("01-sales.csv", at, tt.rows)
+		if err != nil || got != tt.want {
+			t.Errorf("WriteResult = %q, %v; want %q", got, err, tt.want)
+		}
+	}
+	entries, _ := os.ReadDir(f.Path("out", ""))
+	if len(entries) != 3 {
+		t.Errorf("out/ holds %d files, want 3 answers", len(entries))
+	}
+	data, _ := os.ReadFile(f.Path("out", "01-sales.csv.result.csv"))
+	if !strings.Contains(string(data), "accepted") {
+		t.Errorf("the first answer was replaced:\n%s", data)
+	}
+}
+
+// TestLongNamesGetAnswers: a name of up to 255 bytes gets a result file, an
+// error file and a done/ name within the file system's limit.
+func TestLongNamesGetAnswers(t *testing.T) {
+	f := newTestFolder(t)
+	now := time.Now()
+	for _, name := range []string{strings.Repeat("x", 240) + ".csv", strings.Repeat("y", 251) + ".csv", strings.Repeat("發", 83) + ".csv"} {
+		res, err := f.WriteResult(name, now, nil)
+		if err != nil || len(res) > 255 {
+			t.Errorf("%d-byte name: result %q, %v", len(name), res, err)
+		}
+		for round := 0; round < 2; round++ {
+			drop(t, f, "in", name, "x")
+			if err := f.Claim(name); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Fail(name, errors.New("bad"), now); err != nil {
+				t.Errorf("%d-byte name, round %d: %v", len(name), round, err)
+			}
+		}
+		if _, err := os.Stat(f.Path("failed", ErrorName(name))); err != nil {
+			t.Errorf("%d-byte name: no error file: %v", len(name), err)
+		}
+	}
+}
+
+func TestScanInSortsEntries(t *testing.T) {
+	f := newTestFolder(t)
+	for _, n := range []string{"b.csv", "a.CSV", "c.csv.tmp", "...csv", "e.txt", "g.csv.ok", ".h.swp", "i.part"} {
+		drop(t, f, "in", n, "x")
+	}
+	os.Mkdir(f.Path("in", "dir.csv"), 0o755)
+	os.Symlink(f.Path("in", "b.csv"), f.Path("in", "link.csv"))
+	got, err := f.ScanIn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := InEntries{Ready: []string{"a.CSV", "b.csv"}, Odd: []string{"...csv", "dir.csv", "link.csv"}, Ignored: []string{"e.txt"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ScanIn() = %+v, want %+v", got, want)
 	}
 }

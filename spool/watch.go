@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -61,7 +62,7 @@ func (w *Watcher) Run(ctx context.Context, wake chan<- struct{}) error {
 				continue
 			}
 			if ev.Has(fsnotify.Create) || ev.Has(fsnotify.Rename) || ev.Has(fsnotify.Write) {
-				if IsFinalName(filepath.Base(ev.Name)) {
+				if base := filepath.Base(ev.Name); IsFinalName(base) || IsFinalName(strings.TrimSuffix(base, MarkerSuffix)) {
 					notify(wake)
 				}
 			}

@@ -441,10 +441,11 @@ func (s *lcSite) releaseProcessResults() {
 	}
 }
 
-// TestSandboxExamples is the README's promise: `make run` (turnkeyd
-// sandbox) plus a plain copy of examples/*.csv into the spool brings every
-// example to accepted, except U-5001, which the platform refuses with
-// S1001, in the status file and in `turnkeyd invoice show`.
+// TestSandboxExamples is the README's quickstart and its promise: `make
+// run` (turnkeyd sandbox) plus a plain copy of examples/*.csv into the
+// spool brings every example to accepted, except X-9001, rejected at intake
+// (BAN_CHECKSUM), and U-5001, which the platform refuses with S1001, in the
+// status file and in `turnkeyd invoice show`; then the README's commands.
 func TestSandboxExamples(t *testing.T) {
 	begin := time.Now()
 	bin := buildBinary(t)
@@ -484,6 +485,15 @@ func TestSandboxExamples(t *testing.T) {
 	lcCheckShow(t, s.cli("invoice", "show", "-config", s.config, "TK00004991"), "TK00004991",
 		[]string{"ISSUE P-4002 ACCEPTED", "CANCEL P-4002 ACCEPTED", "ISSUE P-4002-R ACCEPTED"})
 	lcCheckRejectedList(t, s.cli("invoice", "list", "-config", s.config, "-state", "rejected"), map[string]bool{"issue U-5001 S1001": true})
+	// The README's other commands: an allowance number (with the flag after
+	// it, as people type it) and the tracks.
+	if show := s.cli("invoice", "show", "AL-P4003-1", "-config", s.config); !strings.Contains(show, "allowance AL-P4003-1 of invoice TK") ||
+		!strings.Contains(show, "G0401 ALLOWANCE  order P-4003-A") {
+		t.Errorf("invoice show AL-P4003-1:\n%s", show)
+	}
+	if list := s.cli("tracks", "list", "-config", s.config); !strings.Contains(list, "04595252") || !strings.Contains(list, "TK") {
+		t.Errorf("tracks list:\n%s", list)
+	}
 	took := s.daemon.stop(t, syscall.SIGTERM, lcStopLimit)
 	lines, err = s.readStatus(true)
 	if err != nil {

@@ -23,8 +23,10 @@ Commands:
   sandbox [-dir DIR]             run the daemon and the Turnkey simulator on the embedded
                                  default under DIR (./var): SQLite ledger, local spool and
                                  Turnkey folders, sample tracks
-  sim [-config FILE] [flags]     simulate Turnkey and the platform on turnkey.dir (tests, trials)
-  init [-dir DIR]                write DIR/turnkeyd.yaml (every key, commented) and the folders
+  sim [-config FILE] [-interval 2s] [-delay 0s] [-refuse 0.1] [-refuse-code S9001] [-paused] [-seed N]
+                                 simulate Turnkey and the platform on turnkey.dir (tests, trials)
+  init [-dir DIR] [-seller-ban BAN -seller-name NAME | -sandbox] [-force]
+                                 write DIR/turnkeyd.yaml (every key, commented) and the folders
   tracks import [-config FILE] FILE...
                                  import track allocations: E0501 XML or the platform's CSV
   tracks list [-config FILE]     tracks per seller and period: range, used, remaining, next
@@ -41,7 +43,8 @@ Commands:
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
   help                           this text
 
-FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
+FILE defaults to ./turnkeyd.yaml. Flags may come before or after the other arguments.
+Run "turnkeyd COMMAND -h" for a command's flags.
 `
 
 func main() {
@@ -97,14 +100,15 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("check", "check [-q] FILE|DIR...", stderr)
 	quiet := fs.Bool("q", false, "print only files that fail")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	files, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		fs.Usage()
 		return 2
 	}
-	return daemon.Check(fs.Args(), *quiet, stdout, stderr)
+	return daemon.Check(files, *quiet, stdout, stderr)
 }
 
 func cmdInit(args []string, stdout, stderr io.Writer) int {
@@ -114,14 +118,14 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	name := fs.String("seller-name", "", "name of the default seller")
 	sandbox := fs.Bool("sandbox", false, "use the sandbox seller (a MOF test number) for a local trial")
 	force := fs.Bool("force", false, "overwrite an existing turnkeyd.yaml")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := noArgs(fs, args); !ok {
+		return code
 	}
 	seller := daemon.SellerConfig{BAN: *ban, Name: *name}
 	if *sandbox {
 		seller = daemon.SandboxSeller
 	}
-	path, err := daemon.Init(daemon.InitOptions{Dir: *dir, Seller: seller, Force: *force})
+	path, err := daemon.Init(daemon.InitOptions{Dir: *dir, Seller: seller, Force: *force, Sandbox: *sandbox})
 	if err != nil {
 		fmt.Fprintf(stderr, "turnkeyd: %v\n", err)
 		return 1
@@ -133,6 +137,18 @@ func cmdInit(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// noArgs parses the flags of a command that takes no other argument, and
+// refuses any: an argument that is not a flag is not silently ignored.
+func noArgs(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	pos, code, ok := parseArgs(fs, args)
+	if ok && len(pos) > 0 {
+		fmt.Fprintf(fs.Output(), "turnkeyd %s: unexpected argument %q\n", fs.Name(), pos[0])
+		fs.Usage()
+		return 2, false
+	}
+	return code, ok
+}
+
 // exitErr prints err and returns exit code 1.
 func exitErr(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "turnkeyd: %v\n", err)
@@ -142,8 +158,8 @@ func exitErr(stderr io.Writer, err error) int {
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := newFlags("run", "run [-config FILE]", stderr)
 	config := fs.String("config", "turnkeyd.yaml", "configuration file")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := noArgs(fs, args); !ok {
+		return code
 	}
 	if err := daemon.RunConfig(ctx, *config, stderr); err != nil {
 		return exitErr(stderr, err)
@@ -154,8 +170,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
 func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("sandbox", "sandbox [-dir DIR]", stderr)
 	dir := fs.String("dir", "var", "folder of the sandbox (created on first use)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := noArgs(fs, args); !ok {
+		return code
 	}
 	if err := daemon.RunSandbox(ctx, *dir, stdout, stderr); err != nil {
 		return exitErr(stderr, err)
@@ -171,7 +187,12 @@ func cmdTracks(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	sub := args[0]
 	fs := newFlags("tracks "+sub, "tracks "+sub+" [-config FILE]"+map[string]string{"import": " FILE...", "list": ""}[sub], stderr)
 	config := fs.String("config", "turnkeyd.yaml", "configuration file")
-	if err := fs.Parse(args[1:]); err != nil {
+	files, code, ok := parseArgs(fs, args[1:])
+	if !ok {
+		return code
+	}
+	if (sub == "list") != (len(files) == 0) {
+		fs.Usage()
 		return 2
 	}
 	cfg, err := daemon.LoadConfig(*config)
@@ -180,11 +201,8 @@ func cmdTracks(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if sub == "list" {
 		err = daemon.ListTracks(ctx, cfg, stdout)
-	} else if fs.NArg() == 0 {
-		fs.Usage()
-		return 2
 	} else {
-		err = daemon.ImportTracks(ctx, cfg, fs.Args(), stdout)
+		err = daemon.ImportTracks(ctx, cfg, files, stdout)
 	}
 	if err != nil {
 		return exitErr(stderr, err)
@@ -200,9 +218,17 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	sub := args[0]
 	fs := newFlags("invoice "+sub, "invoice "+sub+" [-config FILE]"+map[string]string{"show": " NUMBER", "list": " [-state STATE] [-since 24h|2006-01-02]"}[sub], stderr)
 	config := fs.String("config", "turnkeyd.yaml", "configuration file")
-	state := fs.String("state", "pending", "queued, uploaded, accepted, rejected, waiting, pending or all")
-	since := fs.String("since", "", "only documents changed since: a duration back from now (24h) or a date (2006-01-02)")
-	if err := fs.Parse(args[1:]); err != nil {
+	var state, since *string
+	if sub == "list" { // show takes a number and nothing else
+		state = fs.String("state", "pending", "queued, uploaded, accepted, rejected, waiting, pending or all")
+		since = fs.String("since", "", "only documents changed since: a duration back from now (24h) or a date (2006-01-02)")
+	}
+	pos, code, ok := parseArgs(fs, args[1:])
+	if !ok {
+		return code
+	}
+	if want := map[string]int{"show": 1, "list": 0}[sub]; len(pos) != want {
+		fs.Usage()
 		return 2
 	}
 	cfg, err := daemon.LoadConfig(*config)
@@ -210,11 +236,7 @@ func cmdInvoice(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitErr(stderr, err)
 	}
 	if sub == "show" {
-		if fs.NArg() != 1 {
-			fs.Usage()
-			return 2
-		}
-		err = daemon.ShowInvoice(ctx, cfg, fs.Arg(0), stdout)
+		err = daemon.ShowInvoice(ctx, cfg, pos[0], stdout)
 	} else {
 		var from time.Time
 		if from, err = parseSince(*since, cfg.Location()); err == nil {
@@ -253,8 +275,8 @@ func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.StringVar(&opt.RefuseCode, "refuse-code", "", "code of those refusals (default S9001)")
 	fs.BoolVar(&opt.Paused, "paused", false, "pick nothing up (files stay in SRC)")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "seed of the injected refusals")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, ok := noArgs(fs, args); !ok {
+		return code
 	}
 	if err := daemon.RunSim(ctx, *config, opt, stderr); err != nil {
 		return exitErr(stderr, err)

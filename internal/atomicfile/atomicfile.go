@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // File is one file to hand over: Data written as Dir/Name.
@@ -127,9 +128,27 @@ func writeTemps(staging string, files []File, temps []string) error {
 }
 
 // tempName is the staging name of a file: a dot-name with the writer's
-// process id and a sequence number, ending in ".tmp".
+// process id and a sequence number, ending in ".tmp". A long name is cut to
+// its first tempPrefix bytes (at a character boundary), so that the temporary
+// name stays within a file system's limit (255 bytes) for any final name
+// that fits it; the sequence number keeps temporary names unique.
 func tempName(name string) string {
-	return "." + name + "." + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(seq.Add(1), 10) + ".tmp"
+	return "." + cutName(name, tempPrefix) + "." + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(seq.Add(1), 10) + ".tmp"
+}
+
+// tempPrefix is how much of a final name its temporary name keeps.
+const tempPrefix = 128
+
+// cutName returns at most n bytes of name, never splitting a UTF-8
+// character.
+func cutName(name string, n int) string {
+	if len(name) <= n {
+		return name
+	}
+	for n > 0 && !utf8.RuneStart(name[n]) {
+		n--
+	}
+	return name[:n]
 }
 
 // isTemp reports whether name has the form tempName gives, from any process.
@@ -185,6 +204,9 @@ func RemoveTemps(dir string) (int, error) {
 // file: the first step of every handoff, and the raw limit benchmarks
 // measure against.
 func WriteSynced(path string, data []byte) error {
+	if err := injected(path); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err

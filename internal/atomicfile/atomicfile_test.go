@@ -131,3 +131,23 @@ func TestRemoveTempsTakesOnlyOurTemporaryNames(t *testing.T) {
 		t.Errorf("RemoveTemps on a missing folder = %d, %v", n, err)
 	}
 }
+
+// TestWriteLongName: a final name near the file system's limit (255 bytes)
+// must not make its temporary name too long.
+func TestWriteLongName(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{strings.Repeat("a", 240) + ".csv", strings.Repeat("發", 83) + ".csv"} {
+		if err := Write(dir, name, []byte("x")); err != nil {
+			t.Fatalf("write a %d-byte name: %v", len(name), err)
+		}
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != "x" {
+			t.Errorf("%d-byte name: got %q, %v", len(name), got, err)
+		}
+	}
+	if n, err := RemoveTemps(dir); n != 0 || err != nil {
+		t.Errorf("RemoveTemps = %d, %v; want no temporary file left", n, err)
+	}
+	if got := tempName(strings.Repeat("發", 83) + ".csv"); !isTemp(got) || len(got) > 200 {
+		t.Errorf("tempName = %q (%d bytes), want a short temporary name", got, len(got))
+	}
+}
