@@ -244,6 +244,7 @@ func TestRealPrometheus(t *testing.T) {
 	})
 
 	t.Run("documented metrics", func(t *testing.T) { checkDocumentedMetrics(t, prom) })
+	t.Run("dashboard queries", func(t *testing.T) { checkDashboardQueries(t, prom) })
 }
 
 // expectValue checks that q gives one series of value want.
