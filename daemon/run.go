@@ -107,7 +107,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		trigger: opt.Poll, metrics: newResultMetrics(d.registry),
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
-	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)
+	registerLedgerMetrics(d.registry, d.ledger, opt.Log.With("component", "ledger"), opt.Now)
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return d, nil
 }

@@ -50,7 +50,7 @@ func startSandbox(t testing.TB) *sandboxRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := sim.New(SimConfig(cfg), sim.Options{Interval: 200 * time.Millisecond, Log: log.With("component", "sim")})
+	s, err := sim.New(SimConfig(cfg), sim.Options{Interval: 200 * time.Millisecond, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
