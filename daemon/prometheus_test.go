@@ -33,13 +33,7 @@ type promServer struct {
 // on target every second and the given rule file, evaluated every second.
 func startPrometheus(t *testing.T, target, rules string) *promServer {
 	t.Helper()
-	bin, err := exec.LookPath("prometheus")
-	if err != nil {
-		if os.Getenv("TURNKEYD_CI") != "" {
-			t.Fatal("prometheus is required in CI (apt-get install prometheus)")
-		}
-		t.Skip("prometheus not installed: skipping the real-Prometheus test")
-	}
+	bin := lookTool(t, "prometheus", "prometheus")
 	dir := t.TempDir()
 	config := fmt.Sprintf(`global:
   scrape_interval: 1s
@@ -192,9 +186,7 @@ func testRules(t *testing.T) string {
 // track fires TurnkeydTrackExhausted, and every query of the Grafana
 // dashboard answers with series.
 func TestRealPrometheus(t *testing.T) {
-	if _, err := exec.LookPath("prometheus"); err != nil && os.Getenv("TURNKEYD_CI") == "" {
-		t.Skip("prometheus not installed: skipping the real-Prometheus test")
-	}
+	lookTool(t, "prometheus", "prometheus")
 	sb := startSandbox(t)
 	prom := startPrometheus(t, sb.addr, testRules(t))
 
