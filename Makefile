@@ -4,7 +4,7 @@ BIN      := bin/turnkeyd
 PKGS     := ./...
 FUZZTIME ?= 10s
 
-.PHONY: all build test vet fmt-check fuzz bench run clean
+.PHONY: all build test vet fmt-check fuzz bench run clean cross
 
 all: build
 
@@ -13,9 +13,14 @@ build:
 
 # The README's test command: format, vet, the race-enabled tests (which run the
 # differential test against ../shared/bin/mig-oracle) and a short fuzz run.
-test: fmt-check vet
+test: fmt-check vet cross
 	CGO_ENABLED=1 $(GO) test -race -count=1 $(PKGS)
 	$(MAKE) --no-print-directory fuzz
+
+# The Windows build (the service, paths, renames) must never stop compiling.
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) vet ./cmd/turnkeyd ./internal/service
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -o /dev/null ./cmd/turnkeyd
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/turnkeyd/turnkeyd/daemon"
+	"github.com/turnkeyd/turnkeyd/internal/service"
 	"github.com/turnkeyd/turnkeyd/turnkey/sim"
 )
 
@@ -34,6 +35,8 @@ Commands:
                                  documents by state: queued, uploaded, accepted, rejected,
                                  waiting, pending (not yet accepted or refused) or all
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
+  service install [-config FILE] [-log-file FILE] | uninstall | start | stop
+                                 the Windows service (Windows only; Linux: deploy/systemd)
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
@@ -69,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdInvoice(ctx, args, stdout, stderr)
 	case "sim":
 		return cmdSim(ctx, args, stderr)
+	case "service":
+		return cmdService(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -135,10 +140,26 @@ func exitErr(stderr io.Writer, err error) int {
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := newFlags("run", "run [-config FILE]", stderr)
 	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	logFile := fs.String("log-file", "", "append the log to this file instead of standard error (the Windows service)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := daemon.RunConfig(ctx, *config, stderr); err != nil {
+	if *logFile != "" {
+		f, err := openLog(*logFile)
+		if err != nil {
+			return exitErr(stderr, err)
+		}
+		defer f.Close()
+		stderr = f
+	}
+	runConfig := func(ctx context.Context) error { return daemon.RunConfig(ctx, *config, stderr) }
+	var err error
+	if service.IsService() { // started by Windows: it says when to stop
+		err = service.Run(runConfig)
+	} else {
+		err = runConfig(ctx)
+	}
+	if err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
