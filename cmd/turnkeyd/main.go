@@ -37,6 +37,7 @@ Commands:
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
   service install [-config FILE] [-log-file FILE] | uninstall | start | stop
                                  the Windows service (Windows only; Linux: deploy/systemd)
+  version                        version, commit, Go version and the MIG versions written
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdSim(ctx, args, stderr)
 	case "service":
 		return cmdService(args, stdout, stderr)
+	case "version", "-version", "--version":
+		return cmdVersion(stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
