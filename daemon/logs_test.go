@@ -16,7 +16,7 @@ import (
 func TestSandboxLogLines(t *testing.T) {
 	components := map[string]bool{"sim": true} // the simulator has no metrics
 	for name := range registeredMetrics(t) {
-		if c, ok := strings.CutPrefix(name, "turnkeyd_"); ok {
+		if c, ok := strings.CutPrefix(name, "turnkeyd_"); ok && strings.Contains(c, "_") {
 			components[c[:strings.Index(c, "_")]] = true
 		}
 	}
