@@ -301,11 +301,19 @@ func documentedMetrics(t *testing.T) []documentedMetric {
 	return out
 }
 
+// notInSandbox lists documented metrics a sandbox run cannot have (e.g. of
+// a transport the sandbox does not use), each with the reason. Keep it
+// short: a metric the sandbox can produce belongs in the check.
+var notInSandbox = map[string]string{}
+
 // checkDocumentedMetrics checks that Prometheus holds every documented
 // metric with each documented label and label value.
 func checkDocumentedMetrics(t *testing.T, p *promServer) {
 	for _, dm := range documentedMetrics(t) {
 		t.Run(dm.name, func(t *testing.T) {
+			if why, ok := notInSandbox[dm.name]; ok {
+				t.Skip(why)
+			}
 			name := dm.name
 			if dm.kind == "histogram" {
 				name += "_count"
