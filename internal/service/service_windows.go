@@ -108,7 +108,12 @@ func Install(cfg Config) error {
 		{Type: mgr.ServiceRestart, Delay: time.Minute},
 		{Type: mgr.ServiceRestart, Delay: 5 * time.Minute},
 	}
-	if err := s.SetRecoveryActions(restart, uint32((24 * time.Hour).Seconds())); err != nil {
+	// The daemon ending with an error is a failure too, not only a crash.
+	err = s.SetRecoveryActions(restart, uint32((24 * time.Hour).Seconds()))
+	if err == nil {
+		err = s.SetRecoveryActionsOnNonCrashFailures(true)
+	}
+	if err != nil {
 		s.Delete()
 		return fmt.Errorf("set the restart on failure of %s: %w", Name, err)
 	}
