@@ -8,7 +8,7 @@ FUZZTIME ?= 10s
 # well inside that budget instead of at go test's default 10 minutes per package.
 TESTTIMEOUT ?= 12m
 
-.PHONY: all build test vet fmt-check fuzz bench run clean
+.PHONY: all build test vet fmt-check fuzz bench run clean cross dist
 
 all: build
 
@@ -17,9 +17,14 @@ build:
 
 # The README's test command: format, vet, the race-enabled tests (which run the
 # differential test against ../shared/bin/mig-oracle) and a short fuzz run.
-test: fmt-check vet
+test: fmt-check vet cross
 	CGO_ENABLED=1 $(GO) test -race -count=1 -timeout $(TESTTIMEOUT) $(PKGS)
 	$(MAKE) --no-print-directory fuzz
+
+# The Windows build (the service, paths, renames) must never stop compiling.
+cross:
+	GOOS=windows GOARCH=amd64 $(GO) vet ./cmd/turnkeyd ./internal/service
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -o /dev/null ./cmd/turnkeyd
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -54,4 +59,29 @@ bench:
 	$(GO) test -run '^$$' -bench EndToEnd -benchtime 1x -timeout 30m ./cmd/turnkeyd
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
+
+# Release archives in dist/: turnkeyd for each platform with the version
+# stamped in (turnkeyd version), the README, a sample configuration, the
+# systemd unit, the alert rules, the Grafana dashboard and the docs; a
+# SHA256SUMS file over them. Needs tar, zip and sha256sum.
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT    ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+PLATFORMS := linux/amd64 linux/arm64 windows/amd64
+LDFLAGS   := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+
+dist:
+	@set -e; rm -rf dist; mkdir -p dist/.sample; \
+	$(GO) run ./cmd/turnkeyd init -dir dist/.sample >/dev/null; \
+	for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; name=turnkeyd-$(VERSION)-$$os-$$arch; dir=dist/$$name; exe=turnkeyd; \
+		if [ $$os = windows ]; then exe=turnkeyd.exe; fi; \
+		mkdir -p $$dir/deploy; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $$dir/$$exe ./cmd/turnkeyd; \
+		cp README.md $$dir/; cp dist/.sample/turnkeyd.yaml $$dir/turnkeyd.yaml.sample; \
+		cp -r deploy/systemd deploy/prometheus deploy/grafana $$dir/deploy/; cp -r docs examples $$dir/; \
+		if [ $$os = windows ]; then (cd dist && zip -q -r -X $$name.zip $$name); \
+		else tar -C dist --owner=0 --group=0 -czf dist/$$name.tar.gz $$name; fi; \
+		rm -rf $$dir; echo "dist/$$name"; \
+	done; \
+	rm -rf dist/.sample; cd dist && sha256sum turnkeyd-* > SHA256SUMS && cat SHA256SUMS

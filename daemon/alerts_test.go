@@ -85,13 +85,7 @@ func registeredMetrics(t *testing.T) map[string][]string {
 // (deploy/prometheus/turnkeyd-alerts_test.yml): each alert fires when it
 // should, with the text an operator reads, and stays quiet otherwise.
 func TestAlertRulesWithPromtool(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("TURNKEYD_CI") != "" {
-			t.Fatal("promtool is required in CI (apt-get install prometheus)")
-		}
-		t.Skip("promtool not installed: skipping the alert rule tests")
-	}
+	promtool := lookTool(t, "promtool", "prometheus")
 	for _, args := range [][]string{
 		{"check", "rules", filepath.Base(alertRules)},
 		{"test", "rules", "turnkeyd-alerts_test.yml"},

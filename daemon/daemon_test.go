@@ -384,13 +384,7 @@ func TestHTTPEndpoints(t *testing.T) {
 	if strings.Contains(metrics, `period="11510"`) {
 		t.Errorf("/metrics counts the numbers of the ended period 11510 as remaining")
 	}
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		if os.Getenv("TURNKEYD_CI") != "" {
-			t.Fatal("promtool is required in CI (apt-get install prometheus)")
-		}
-		t.Skip("promtool not installed: skipping the metrics lint")
-	}
+	promtool := lookTool(t, "promtool", "prometheus")
 	cmd := exec.Command(promtool, "check", "metrics")
 	cmd.Stdin = strings.NewReader(metrics)
 	if out, err := cmd.CombinedOutput(); err != nil {

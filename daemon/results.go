@@ -157,6 +157,7 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 	if err != nil {
 		return err
 	}
+	picked := map[string]int{}
 	for _, d := range gone {
 		path, ok := moved[d.FileName]
 		if !ok { // between SRC and BAK, or removed by someone
@@ -171,7 +172,7 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 			to, cause, code = ledger.StateRejected, "turnkey-err", "ERR"
 			msg = "Turnkey refused the file itself and moved it to ERR (its local checks); see Turnkey's log for the reason, fix the order and send it again"
 		}
-		err := r.apply(ctx, ledger.ResultFile{}, func(rt *ledger.ResultTx) error {
+		changed, err := r.apply(ctx, ledger.ResultFile{}, func(rt *ledger.ResultTx) error {
 			return r.transition(rt, d.ID, to, cause, code, msg, path)
 		})
 		if errors.Is(err, ledger.ErrStateConflict) {
@@ -179,8 +180,27 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 		} else if err != nil {
 			return err
 		}
+		for state, n := range changed {
+			picked[state] += n
+		}
 	}
+	r.logPickups(dir, picked)
 	return nil
+}
+
+// logPickups logs one line per upload folder and cycle: how many files
+// Turnkey took (BAK) and refused itself (ERR); a warning when it refused
+// any. Each document's change is at debug level.
+func (r *Results) logPickups(dir string, picked map[string]int) {
+	if len(picked) == 0 {
+		return
+	}
+	level := slog.LevelInfo
+	if picked[ledger.StateRejected] > 0 {
+		level = slog.LevelWarn
+	}
+	r.log.Log(context.Background(), level, "Turnkey picked files up", "dir", dir,
+		"uploaded", picked[ledger.StateUploaded], "refused_err", picked[ledger.StateRejected])
 }
 
 // list returns the files of a kind, in name order.
@@ -240,7 +260,7 @@ func (r *Results) resultFile(ctx context.Context, kind, path string) error {
 	}
 	// The problems are known only once apply ran; the file row is written
 	// with them in the same transaction.
-	err = r.apply(ctx, ledger.ResultFile{}, func(rt *ledger.ResultTx) error {
+	changed, err := r.apply(ctx, ledger.ResultFile{}, func(rt *ledger.ResultTx) error {
 		if err := apply(rt); err != nil {
 			return err
 		}
@@ -254,9 +274,11 @@ func (r *Results) resultFile(ctx context.Context, kind, path string) error {
 	}
 	r.metrics.files.WithLabelValues(kind, file.Status).Inc()
 	if len(problems) > 0 {
-		r.log.Warn("result file disagrees with itself or the ledger", "kind", kind, "file", path, "problems", file.Error)
+		r.log.Warn("result file disagrees with itself or the ledger", "kind", kind, "file", path, "problems", file.Error,
+			"accepted", changed[ledger.StateAccepted], "rejected", changed[ledger.StateRejected])
 	} else {
-		r.log.Info("result file applied", "kind", kind, "file", path)
+		r.log.Info("result file applied", "kind", kind, "file", path,
+			"accepted", changed[ledger.StateAccepted], "rejected", changed[ledger.StateRejected])
 	}
 	return nil
 }
@@ -339,12 +361,14 @@ func (r *Results) transition(rt *ledger.ResultTx, id int64, to, cause, code, msg
 	return err
 }
 
-// apply runs fn in a ledger transaction and counts what changed.
-func (r *Results) apply(ctx context.Context, file ledger.ResultFile, fn func(rt *ledger.ResultTx) error) error {
+// apply runs fn in a ledger transaction, counts what changed, and returns
+// the number of documents that changed to each state.
+func (r *Results) apply(ctx context.Context, file ledger.ResultFile, fn func(rt *ledger.ResultTx) error) (map[string]int, error) {
 	changes, err := r.ledger.Apply(ctx, file, fn)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	changed := map[string]int{}
 	for _, c := range changes {
 		if c.To == ledger.StateRejected && c.From != ledger.StateRejected { // a refusal, not its reason coming later
 			code := c.Code
@@ -353,10 +377,11 @@ func (r *Results) apply(ctx context.Context, file ledger.ResultFile, fn func(rt 
 			}
 			r.metrics.rejections.WithLabelValues(code).Inc()
 		}
-		r.log.Info("document state", "document", c.Document.ID, "order", c.Document.OrderID, "type", c.Document.MsgType,
+		changed[c.To]++
+		r.log.Debug("document state", "document", c.Document.ID, "order", c.Document.OrderID, "type", c.Document.MsgType,
 			"number", referenceOf(&c.Document), "from", c.From, "to", c.To, "code", c.Code)
 	}
-	return nil
+	return changed, nil
 }
 
 // resultMetrics are the turnkey component's metrics about results.

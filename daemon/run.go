@@ -128,7 +128,8 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		now: opt.Now,
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
-	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)
+	registerLedgerMetrics(d.registry, d.ledger, opt.Log.With("component", "ledger"), opt.Now)
+	registerReady(d.registry, d)
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	built = true
 	return d, nil

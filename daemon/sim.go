@@ -39,7 +39,7 @@ func RunSim(ctx context.Context, path string, opt sim.Options, stderr io.Writer)
 		return err
 	}
 	if opt.Log == nil {
-		opt.Log = NewLogger(cfg.Log, stderr).With("component", "sim")
+		opt.Log = NewLogger(cfg.Log, stderr) // sim.New names the component
 	}
 	s, err := sim.New(SimConfig(cfg), opt)
 	if err != nil {

@@ -205,6 +205,11 @@ func Instrument(t Target, transport string, reg prometheus.Registerer) *Instrume
 		}, labels),
 	}
 	reg.MustRegister(in.files, in.bytes, in.errors, in.duration, in.lastOK)
+	// Counters exist from the start at 0: a dashboard shows "no errors"
+	// rather than no data, and increase() sees the first one.
+	for _, c := range []*prometheus.CounterVec{in.files, in.bytes, in.errors} {
+		c.WithLabelValues(transport)
+	}
 	return in
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/turnkeyd/turnkeyd/daemon"
+	"github.com/turnkeyd/turnkeyd/internal/service"
 	"github.com/turnkeyd/turnkeyd/turnkey/sim"
 )
 
@@ -41,6 +42,9 @@ Commands:
                                  a new ledger where one was lost: tracks, and every number
                                  in Turnkey's folders and the spool's answers marked used
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
+  service install [-config FILE] [-log-file FILE] | uninstall | start | stop
+                                 the Windows service (Windows only; Linux: deploy/systemd)
+  version                        version, commit, Go version and the MIG versions written
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Flags may come before or after the other arguments.
@@ -79,6 +83,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdSim(ctx, args, stderr)
 	case "ledger":
 		return cmdLedger(ctx, args, stdout, stderr)
+	case "service":
+		return cmdService(args, stdout, stderr)
+	case "version", "-version", "--version":
+		return cmdVersion(stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -158,10 +166,26 @@ func exitErr(stderr io.Writer, err error) int {
 func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := newFlags("run", "run [-config FILE]", stderr)
 	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	logFile := fs.String("log-file", "", "append the log to this file instead of standard error (the Windows service)")
 	if code, ok := noArgs(fs, args); !ok {
 		return code
 	}
-	if err := daemon.RunConfig(ctx, *config, stderr); err != nil {
+	if *logFile != "" {
+		f, err := openLog(*logFile)
+		if err != nil {
+			return exitErr(stderr, err)
+		}
+		defer f.Close()
+		stderr = f
+	}
+	runConfig := func(ctx context.Context) error { return daemon.RunConfig(ctx, *config, stderr) }
+	var err error
+	if service.IsService() { // started by Windows: it says when to stop
+		err = service.Run(runConfig)
+	} else {
+		err = runConfig(ctx)
+	}
+	if err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
