@@ -1,9 +1,10 @@
 package daemon
 
 import (
-	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/turnkeyd/turnkeyd/internal/testci"
 )
 
 // lookTool returns the path of an outside program a test needs. Without
@@ -13,10 +14,7 @@ func lookTool(t testing.TB, name, pkg string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("TURNKEYD_CI") != "" {
-			t.Fatalf("%s is required in CI (apt-get install %s)", name, pkg)
-		}
-		t.Skipf("%s not installed (apt-get install %s): skipping", name, pkg)
+		testci.Missing(t, "%s not installed (apt-get install %s)", name, pkg)
 	}
 	return path
 }
