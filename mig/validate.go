@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/turnkeyd/turnkeyd/internal/xmlread"
 	"github.com/turnkeyd/turnkeyd/mig/xsd"
 	"github.com/turnkeyd/turnkeyd/schemas"
 )
@@ -17,6 +18,7 @@ import (
 type Validator struct {
 	schemas map[Head]*xsd.Schema
 	rules   *Rules
+	streams sync.Pool // of *checkStream, for Check
 }
 
 // NewValidator compiles every embedded schema; rules nil means DefaultRules.
@@ -25,6 +27,7 @@ func NewValidator(rules *Rules) (*Validator, error) {
 		rules = DefaultRules()
 	}
 	v := &Validator{schemas: map[Head]*xsd.Schema{}, rules: rules}
+	v.streams.New = v.newCheckStream
 	for _, m := range schemas.Messages() {
 		h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
 		s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
@@ -100,7 +103,19 @@ func validateWritten(s *xsd.Schema, out []byte) ([]xsd.Error, error) {
 // Head is known whenever the error is nil. The business rules run when the
 // document can be read into the model; when it cannot (a decimal that is
 // not a decimal), the schema stage has already said why.
+//
+// Files are checked as a stream where they can be: see checkPlain. The
+// rest, and every file with a schema violation, take the way described
+// above, which gives the violations and their paths.
 func (v *Validator) Check(data []byte) (Head, []Violation, error) {
+	if h, violations, ok := v.checkPlain(data); ok {
+		return h, violations, nil
+	}
+	return v.checkTree(data)
+}
+
+// checkTree is Check on the tree read by xmlread.Read.
+func (v *Validator) checkTree(data []byte) (Head, []Violation, error) {
 	doc, root, err := readRoot(data)
 	if err != nil {
 		return Head{}, nil, err
@@ -125,6 +140,52 @@ func (v *Validator) Check(data []byte) (Head, []Violation, error) {
 		violations = append(violations, Violation{Code: "PARSE", Reason: err.Error()})
 	}
 	return h, violations, nil
+}
+
+// checkPlain is Check for a file of the plain form (xmlread.ReadPlain)
+// that has no schema violation: the schema stage is an xsd.Stream fed as
+// the file is read, and the tree is lean, only what ParseTree reads. It
+// returns false for any other file, which Check then reads and validates
+// in full: a Stream that does not accept a file does not say why.
+func (v *Validator) checkPlain(data []byte) (Head, []Violation, bool) {
+	st := v.streams.Get().(*checkStream)
+	defer v.streams.Put(st)
+	st.schema = nil
+	doc, root, ok := xmlread.ReadPlain(data, st.events, true)
+	if !ok || st.schema == nil || !st.Valid() || root.Tag == "InvoiceEnvelope" {
+		return Head{}, nil, false
+	}
+	h, err := HeadOf(root.NamespaceURI())
+	if err != nil || v.schemas[h] != st.schema {
+		return Head{}, nil, false
+	}
+	d, err := ParseTree(doc)
+	if err != nil {
+		return Head{}, nil, false // Check reports it
+	}
+	return h, v.rules.Check(d), true
+}
+
+// checkStream is checkPlain's schema stage: the Stream of the schema the
+// root's namespace names.
+type checkStream struct {
+	xsd.Stream
+	schema *xsd.Schema                    // the schema the Stream was reset to; nil when none
+	events func(ns string) xmlread.Events // ReadPlain's events: sets schema
+}
+
+func (v *Validator) newCheckStream() any {
+	st := &checkStream{}
+	st.events = func(ns string) xmlread.Events {
+		h, err := HeadOf(ns)
+		if err != nil || v.schemas[h] == nil {
+			return nil
+		}
+		st.schema = v.schemas[h]
+		st.Reset(st.schema)
+		return &st.Stream
+	}
+	return st
 }
 
 func (v *Validator) supported() string {
