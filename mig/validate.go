@@ -2,6 +2,7 @@ package mig
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -21,23 +22,45 @@ type Validator struct {
 	streams sync.Pool // of *checkStream, for Check
 }
 
-// NewValidator compiles every embedded schema; rules nil means DefaultRules.
+// NewValidator compiles every embedded schema, on every core; rules nil
+// means DefaultRules.
 func NewValidator(rules *Rules) (*Validator, error) {
 	if rules == nil {
 		rules = DefaultRules()
 	}
 	v := &Validator{schemas: map[Head]*xsd.Schema{}, rules: rules}
 	v.streams.New = v.newCheckStream
-	for _, m := range schemas.Messages() {
-		h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
-		s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
-		if err != nil {
-			return nil, fmt.Errorf("compile the %s schema: %w", h, err)
+	messages := schemas.Messages()
+	compiled := make([]*xsd.Schema, len(messages))
+	errs := make([]error, len(messages))
+	next := make(chan int, len(messages))
+	for i := range messages {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(messages)) {
+		wg.Go(func() {
+			for i := range next {
+				m := messages[i]
+				h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
+				s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
+				switch {
+				case err != nil:
+					errs[i] = fmt.Errorf("compile the %s schema: %w", h, err)
+				case s.TargetNamespace() != h.Namespace():
+					errs[i] = fmt.Errorf("the %s schema has namespace %q, want %q", h, s.TargetNamespace(), h.Namespace())
+				}
+				compiled[i] = s
+			}
+		})
+	}
+	wg.Wait()
+	for i, m := range messages {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if ns := s.TargetNamespace(); ns != h.Namespace() {
-			return nil, fmt.Errorf("the %s schema has namespace %q, want %q", h, ns, h.Namespace())
-		}
-		v.schemas[h] = s
+		v.schemas[Head{Type: MessageType(m[0]), Version: Version(m[1])}] = compiled[i]
 	}
 	return v, nil
 }
