@@ -168,7 +168,7 @@ func BenchmarkDropLimit(b *testing.B) {
 			b.ReportMetric(l.runs[i].rate(), strings.ReplaceAll(strings.ReplaceAll(w.name, " ", "-"), ",", "")+"-files/s")
 		}
 		b.ReportMetric(l.rate(), "best-files/s")
-		b.Logf("%d files of 1,412 bytes per way:\n%s", n, l.table(0))
+		printTable(fmt.Sprintf("BenchmarkDropLimit: %d files of 1,412 bytes per way (load average %s)", n, loadAverage()), l.table(0))
 	}
 }
 
@@ -184,4 +184,10 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// printTable prints a benchmark's table to standard output: the testing
+// package cuts a benchmark's log after 10 lines.
+func printTable(title, table string) {
+	fmt.Printf("\n%s\n%s\n", title, table)
 }
