@@ -14,6 +14,7 @@ import (
 
 // TestCheckPlainSameVerdicts: Check, which takes plain valid files as a
 // stream (checkPlain), gives exactly what the tree way (checkTree) gives,
+// with schemas compiled at once or on first use (NewLazyValidator),
 // on goldens, random valid documents of every type and version, the
 // differential test's mutations, digit changes that break business rules,
 // and other spellings of the same XML; and it takes the stream way for
@@ -24,6 +25,7 @@ func TestCheckPlainSameVerdicts(t *testing.T) {
 		perHead = 8
 	}
 	v := testValidator(t)
+	lazy := NewLazyValidator(nil) // as turnkeyd check uses it
 	type checkCase struct {
 		name  string
 		data  []byte
@@ -59,9 +61,11 @@ func TestCheckPlainSameVerdicts(t *testing.T) {
 	streamed := 0
 	for _, c := range cases {
 		wantH, wantV, wantErr := v.checkTree(c.data)
-		h, violations, err := v.Check(c.data)
-		if h != wantH || !reflect.DeepEqual(violations, wantV) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
-			t.Errorf("%s: Check gives %s %v %v, the tree way %s %v %v\n%s", c.name, h, violations, err, wantH, wantV, wantErr, c.data)
+		for _, v := range []*Validator{v, lazy} {
+			h, violations, err := v.Check(c.data)
+			if h != wantH || !reflect.DeepEqual(violations, wantV) || fmt.Sprint(err) != fmt.Sprint(wantErr) {
+				t.Errorf("%s (lazy %v): Check gives %s %v %v, the tree way %s %v %v\n%s", c.name, v.lazy != nil, h, violations, err, wantH, wantV, wantErr, c.data)
+			}
 		}
 		_, _, plain := v.checkPlain(c.data)
 		if c.plain && !plain {

@@ -17,7 +17,8 @@ import (
 // before a file may reach Turnkey and what `turnkeyd check` runs on files.
 // A Validator is safe for concurrent use.
 type Validator struct {
-	schemas map[Head]*xsd.Schema
+	schemas map[Head]*xsd.Schema                 // compiled by NewValidator
+	lazy    map[Head]func() (*xsd.Schema, error) // or on first use (NewLazyValidator)
 	rules   *Rules
 	streams sync.Pool // of *checkStream, for Check
 }
@@ -43,15 +44,7 @@ func NewValidator(rules *Rules) (*Validator, error) {
 		wg.Go(func() {
 			for i := range next {
 				m := messages[i]
-				h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
-				s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
-				switch {
-				case err != nil:
-					errs[i] = fmt.Errorf("compile the %s schema: %w", h, err)
-				case s.TargetNamespace() != h.Namespace():
-					errs[i] = fmt.Errorf("the %s schema has namespace %q, want %q", h, s.TargetNamespace(), h.Namespace())
-				}
-				compiled[i] = s
+				compiled[i], errs[i] = compileSchema(Head{Type: MessageType(m[0]), Version: Version(m[1])}, m)
 			}
 		})
 	}
@@ -63,6 +56,45 @@ func NewValidator(rules *Rules) (*Validator, error) {
 		v.schemas[Head{Type: MessageType(m[0]), Version: Version(m[1])}] = compiled[i]
 	}
 	return v, nil
+}
+
+// compileSchema compiles the embedded schema of message m, whose Head is h.
+func compileSchema(h Head, m [2]string) (*xsd.Schema, error) {
+	s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
+	if err != nil {
+		return nil, fmt.Errorf("compile the %s schema: %w", h, err)
+	}
+	if s.TargetNamespace() != h.Namespace() {
+		return nil, fmt.Errorf("the %s schema has namespace %q, want %q", h, s.TargetNamespace(), h.Namespace())
+	}
+	return s, nil
+}
+
+// NewLazyValidator is NewValidator for a short run that needs few of the
+// schemas: each is compiled when first used, and an error compiling it
+// is reported by that use (Check, Render).
+func NewLazyValidator(rules *Rules) *Validator {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	v := &Validator{lazy: map[Head]func() (*xsd.Schema, error){}, rules: rules}
+	v.streams.New = v.newCheckStream
+	for _, m := range schemas.Messages() {
+		h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
+		v.lazy[h] = sync.OnceValues(func() (*xsd.Schema, error) { return compileSchema(h, m) })
+	}
+	return v
+}
+
+// schema returns the compiled schema of h; nil when there is none.
+func (v *Validator) schema(h Head) (*xsd.Schema, error) {
+	if v.lazy == nil {
+		return v.schemas[h], nil
+	}
+	if compile := v.lazy[h]; compile != nil {
+		return compile()
+	}
+	return nil, nil
 }
 
 var defaultValidator = sync.OnceValues(func() (*Validator, error) { return NewValidator(nil) })
@@ -86,7 +118,10 @@ func (v *Validator) Rules() *Rules { return v.rules }
 // would be, which finds every violation and has the last word.
 func (v *Validator) Render(d Document) ([]byte, []Violation, error) {
 	h := d.Header()
-	s := v.schemas[h]
+	s, err := v.schema(h)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render %s: %w", h, err)
+	}
 	if s == nil {
 		return nil, nil, fmt.Errorf("render %s: turnkeyd has no schema for %s", h, h)
 	}
@@ -150,7 +185,10 @@ func (v *Validator) checkTree(data []byte) (Head, []Violation, error) {
 	if err != nil {
 		return Head{}, nil, err
 	}
-	s := v.schemas[h]
+	s, err := v.schema(h)
+	if err != nil {
+		return h, nil, err
+	}
 	if s == nil {
 		return h, nil, fmt.Errorf("turnkeyd has no schema for %s (it validates %s)", h, v.supported())
 	}
@@ -179,7 +217,7 @@ func (v *Validator) checkPlain(data []byte) (Head, []Violation, bool) {
 		return Head{}, nil, false
 	}
 	h, err := HeadOf(root.NamespaceURI())
-	if err != nil || v.schemas[h] != st.schema {
+	if s, _ := v.schema(h); err != nil || s != st.schema {
 		return Head{}, nil, false
 	}
 	d, err := ParseTree(doc)
@@ -201,10 +239,12 @@ func (v *Validator) newCheckStream() any {
 	st := &checkStream{}
 	st.events = func(ns string) xmlread.Events {
 		h, err := HeadOf(ns)
-		if err != nil || v.schemas[h] == nil {
+		if err != nil {
 			return nil
 		}
-		st.schema = v.schemas[h]
+		if st.schema, _ = v.schema(h); st.schema == nil {
+			return nil
+		}
 		st.Reset(st.schema)
 		return &st.Stream
 	}
