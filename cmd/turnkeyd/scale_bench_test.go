@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/turnkeyd/turnkeyd/daemon"
 )
 
 // BenchmarkLedgerAtScale measures the daemon with a ledger of
@@ -36,6 +38,7 @@ import (
 //	scrape-ms             GET /metrics, the slowest of 5 (goal < 1 s)
 //	show-ms               `turnkeyd invoice show` of an aged invoice, the
 //	                      slowest of 3, process start included (goal < 50 ms)
+//	show-inproc-ms        the same in the benchmark's process (daemon.ShowInvoice)
 //	bytes/doc             ledger.db and its WAL over the documents in it
 func BenchmarkLedgerAtScale(b *testing.B) {
 	aged := envInt(b, "TURNKEYD_BENCH_LEDGER_DOCS", 2000000)
@@ -71,9 +74,10 @@ func BenchmarkLedgerAtScale(b *testing.B) {
 		for range 5 {
 			scrape = max(scrape, timeGet(b, "http://"+addr+"/metrics"))
 		}
-		var show time.Duration
+		var show, showIn time.Duration
 		for range 3 {
 			show = max(show, timeCmd(b, s.dir, bin, "invoice", "show", "-config", s.config, number))
+			showIn = max(showIn, showInProcess(b, s.config, number))
 		}
 		p.stop(b, syscall.SIGTERM, 60*time.Second)
 		p, termReady := s.startReady(b, addr)
@@ -90,6 +94,7 @@ func BenchmarkLedgerAtScale(b *testing.B) {
 		b.ReportMetric(float64(killReady.Milliseconds()), "kill-ready-ms")
 		b.ReportMetric(float64(scrape.Microseconds())/1000, "scrape-ms")
 		b.ReportMetric(float64(show.Microseconds())/1000, "show-ms")
+		b.ReportMetric(float64(showIn.Microseconds())/1000, "show-inproc-ms")
 		b.ReportMetric(float64(size)/float64(total), "bytes/doc")
 		printTable(fmt.Sprintf("BenchmarkLedgerAtScale: a ledger of %d documents (%.0f MB, %.0f bytes per document; load average %s)", total, float64(size)/1e6,
 			float64(size)/float64(total), loadAverage()), scaleTable([][3]string{
@@ -99,9 +104,25 @@ func BenchmarkLedgerAtScale(b *testing.B) {
 			{"SIGKILL, start to /readyz", killReady.Round(time.Millisecond).String(), "no unwritten documents"},
 			{"GET /metrics, slowest of 5", scrape.Round(time.Millisecond).String(), fmt.Sprintf("%.2f of the goal (1 s)", scrape.Seconds())},
 			{"invoice show, slowest of 3", show.Round(time.Millisecond).String(), fmt.Sprintf("%.2f of the goal (50 ms)", show.Seconds()/0.05)},
+			{"  the same in-process", showIn.Round(time.Millisecond).String(), fmt.Sprintf("%.2f of the goal (50 ms)", showIn.Seconds()/0.05)},
 		}))
 		b.StartTimer()
 	}
+}
+
+// showInProcess times daemon.ShowInvoice, what `turnkeyd invoice show`
+// runs, without the process start.
+func showInProcess(b *testing.B, config, number string) time.Duration {
+	b.Helper()
+	cfg, err := daemon.LoadConfig(config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := daemon.ShowInvoice(context.Background(), cfg, number, io.Discard); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
 }
 
 // scaleTable lays rows of three columns out as a table.
