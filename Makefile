@@ -8,7 +8,7 @@ FUZZTIME ?= 10s
 # well inside that budget instead of at go test's default 10 minutes per package.
 TESTTIMEOUT ?= 12m
 
-.PHONY: all build test vet fmt-check fuzz bench run clean cross dist
+.PHONY: all build test vet fmt-check fuzz bench bench-scale run clean cross dist
 
 all: build
 
@@ -50,13 +50,19 @@ fuzz:
 run: build
 	./$(BIN) sandbox -dir var
 
-# The mig micro-benchmarks, then the end-to-end benchmark of the real binary:
-# 50,000 documents from CSV drop to durable XML, against this machine's raw
-# write+fsync+rename limit (TURNKEYD_BENCH_DOCS=5000 for a quick run). Figures
-# and how to read them: docs/PERFORMANCE.md.
+# The mig micro-benchmarks, then the real binary: `turnkeyd check` against
+# xmllint on 10,000 F0401 files, and 50,000 documents from CSV drop to
+# durable XML against this machine's drop limit, the best of 1 to 16 writers
+# and syncfs batches (TURNKEYD_BENCH_DOCS=5000 for a quick run). Each prints
+# a table of ratios. Figures and how to read them: docs/PERFORMANCE.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./mig/...
-	$(GO) test -run '^$$' -bench EndToEnd -benchtime 1x -timeout 30m ./cmd/turnkeyd
+	$(GO) test -run '^$$' -bench 'Check$$|EndToEnd' -benchtime 1x -timeout 30m ./cmd/turnkeyd
+
+# The daemon on a ledger of 2 million documents against an empty one
+# (TURNKEYD_BENCH_LEDGER_DOCS to change it); about 20 minutes.
+bench-scale:
+	$(GO) test -run '^$$' -bench LedgerAtScale -benchtime 1x -timeout 60m ./cmd/turnkeyd
 
 clean:
 	rm -rf bin dist

@@ -4,10 +4,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/turnkeyd/turnkeyd/mig"
 )
@@ -26,34 +30,113 @@ const (
 // not quiet), and "ERROR <path>: <reason>" for unreadable files to errOut.
 // It returns the exit code: the worst of CheckValid, CheckInvalid,
 // CheckUnreadable over all files.
+//
+// Files are checked by a worker per core and printed in the order above.
 func Check(paths []string, quiet bool, out, errOut io.Writer) int {
-	v, err := mig.DefaultValidator()
-	if err != nil {
-		fmt.Fprintf(errOut, "ERROR: %v\n", err)
-		return CheckUnreadable
-	}
-	code := CheckValid
-	worst := func(c int) { code = max(code, c) }
+	return check(paths, quiet, out, errOut, runtime.GOMAXPROCS(0))
+}
+
+// check is Check with the given number of workers.
+func check(paths []string, quiet bool, out, errOut io.Writer, workers int) int {
+	// A check keeps little alive: collect garbage less often than a daemon.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	v := mig.NewLazyValidator(nil) // compiles only the schemas the files need
+	// The jobs, in output order: a file to check, or a path that could not
+	// be expanded.
+	var jobs []checkJob
 	for _, p := range paths {
 		files, err := expandPaths(p)
 		if err != nil {
-			fmt.Fprintf(errOut, "ERROR %s: %v\n", p, err)
-			worst(CheckUnreadable)
+			jobs = append(jobs, checkJob{path: p, err: err})
 			continue
 		}
 		for _, f := range files {
-			worst(checkFile(v, f, quiet, out, errOut))
+			jobs = append(jobs, checkJob{path: f})
 		}
+	}
+	code := CheckValid
+	for r := range checkAll(v, jobs, quiet, workers) {
+		io.WriteString(out, r.out)
+		io.WriteString(errOut, r.errOut)
+		code = max(code, r.code)
 	}
 	return code
 }
 
-func checkFile(v *mig.Validator, path string, quiet bool, out, errOut io.Writer) int {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(errOut, "ERROR %s: %v\n", path, err)
-		return CheckUnreadable
+// checkJob is a file to check, or a path that could not be expanded (err).
+type checkJob struct {
+	path string
+	err  error
+}
+
+// checkResult is what a job prints and its exit code.
+type checkResult struct {
+	out, errOut string
+	code        int
+}
+
+// checkAll runs the jobs on workers and returns their results,
+// in order, as they are ready in order: a sequence the caller prints from
+// while later files are still being checked.
+func checkAll(v *mig.Validator, jobs []checkJob, quiet bool, workers int) iter.Seq[checkResult] {
+	return func(yield func(checkResult) bool) {
+		results := make([]checkResult, len(jobs))
+		done := make([]chan struct{}, len(jobs))
+		for i := range done {
+			done[i] = make(chan struct{})
+		}
+		next := make(chan int)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		defer close(stop)
+		for range max(min(workers, len(jobs)), 1) {
+			wg.Go(func() {
+				var buf []byte // the file read, reused
+				for i := range next {
+					results[i], buf = runCheckJob(v, jobs[i], quiet, buf)
+					close(done[i])
+				}
+			})
+		}
+		go func() {
+			defer close(next)
+			for i := range jobs {
+				select {
+				case next <- i:
+				case <-stop:
+					return
+				}
+			}
+		}()
+		for i := range jobs {
+			<-done[i]
+			if !yield(results[i]) {
+				return
+			}
+			results[i] = checkResult{} // printed: let it go
+		}
 	}
+}
+
+// runCheckJob runs a job, reading its file into buf, and returns buf for the
+// next job.
+func runCheckJob(v *mig.Validator, j checkJob, quiet bool, buf []byte) (checkResult, []byte) {
+	if j.err != nil {
+		return checkResult{errOut: fmt.Sprintf("ERROR %s: %v\n", j.path, j.err), code: CheckUnreadable}, buf
+	}
+	var out, errOut strings.Builder
+	buf, err := readCheckFile(j.path, buf)
+	if err != nil {
+		fmt.Fprintf(&errOut, "ERROR %s: %v\n", j.path, err)
+		return checkResult{errOut: errOut.String(), code: CheckUnreadable}, buf
+	}
+	code := checkData(v, j.path, buf, quiet, &out, &errOut)
+	return checkResult{out: out.String(), errOut: errOut.String(), code: code}, buf
+}
+
+// checkData checks the data of the file at path and prints its verdict.
+func checkData(v *mig.Validator, path string, data []byte, quiet bool, out, errOut io.Writer) int {
 	h, violations, err := v.Check(data)
 	if err != nil {
 		fmt.Fprintf(errOut, "ERROR %s: %v\n", path, err)

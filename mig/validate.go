@@ -2,9 +2,11 @@ package mig
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
+	"github.com/turnkeyd/turnkeyd/internal/xmlread"
 	"github.com/turnkeyd/turnkeyd/mig/xsd"
 	"github.com/turnkeyd/turnkeyd/schemas"
 )
@@ -15,28 +17,84 @@ import (
 // before a file may reach Turnkey and what `turnkeyd check` runs on files.
 // A Validator is safe for concurrent use.
 type Validator struct {
-	schemas map[Head]*xsd.Schema
+	schemas map[Head]*xsd.Schema                 // compiled by NewValidator
+	lazy    map[Head]func() (*xsd.Schema, error) // or on first use (NewLazyValidator)
 	rules   *Rules
+	streams sync.Pool // of *checkStream, for Check
 }
 
-// NewValidator compiles every embedded schema; rules nil means DefaultRules.
+// NewValidator compiles every embedded schema, on every core; rules nil
+// means DefaultRules.
 func NewValidator(rules *Rules) (*Validator, error) {
 	if rules == nil {
 		rules = DefaultRules()
 	}
 	v := &Validator{schemas: map[Head]*xsd.Schema{}, rules: rules}
-	for _, m := range schemas.Messages() {
-		h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
-		s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
-		if err != nil {
-			return nil, fmt.Errorf("compile the %s schema: %w", h, err)
+	v.streams.New = v.newCheckStream
+	messages := schemas.Messages()
+	compiled := make([]*xsd.Schema, len(messages))
+	errs := make([]error, len(messages))
+	next := make(chan int, len(messages))
+	for i := range messages {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(messages)) {
+		wg.Go(func() {
+			for i := range next {
+				m := messages[i]
+				compiled[i], errs[i] = compileSchema(Head{Type: MessageType(m[0]), Version: Version(m[1])}, m)
+			}
+		})
+	}
+	wg.Wait()
+	for i, m := range messages {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if ns := s.TargetNamespace(); ns != h.Namespace() {
-			return nil, fmt.Errorf("the %s schema has namespace %q, want %q", h, ns, h.Namespace())
-		}
-		v.schemas[h] = s
+		v.schemas[Head{Type: MessageType(m[0]), Version: Version(m[1])}] = compiled[i]
 	}
 	return v, nil
+}
+
+// compileSchema compiles the embedded schema of message m, whose Head is h.
+func compileSchema(h Head, m [2]string) (*xsd.Schema, error) {
+	s, err := xsd.Compile(schemas.FS, schemas.File(m[0], m[1]))
+	if err != nil {
+		return nil, fmt.Errorf("compile the %s schema: %w", h, err)
+	}
+	if s.TargetNamespace() != h.Namespace() {
+		return nil, fmt.Errorf("the %s schema has namespace %q, want %q", h, s.TargetNamespace(), h.Namespace())
+	}
+	return s, nil
+}
+
+// NewLazyValidator is NewValidator for a short run that needs few of the
+// schemas: each is compiled when first used, and an error compiling it
+// is reported by that use (Check, Render).
+func NewLazyValidator(rules *Rules) *Validator {
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	v := &Validator{lazy: map[Head]func() (*xsd.Schema, error){}, rules: rules}
+	v.streams.New = v.newCheckStream
+	for _, m := range schemas.Messages() {
+		h := Head{Type: MessageType(m[0]), Version: Version(m[1])}
+		v.lazy[h] = sync.OnceValues(func() (*xsd.Schema, error) { return compileSchema(h, m) })
+	}
+	return v
+}
+
+// schema returns the compiled schema of h; nil when there is none.
+func (v *Validator) schema(h Head) (*xsd.Schema, error) {
+	if v.lazy == nil {
+		return v.schemas[h], nil
+	}
+	if compile := v.lazy[h]; compile != nil {
+		return compile()
+	}
+	return nil, nil
 }
 
 var defaultValidator = sync.OnceValues(func() (*Validator, error) { return NewValidator(nil) })
@@ -60,7 +118,10 @@ func (v *Validator) Rules() *Rules { return v.rules }
 // would be, which finds every violation and has the last word.
 func (v *Validator) Render(d Document) ([]byte, []Violation, error) {
 	h := d.Header()
-	s := v.schemas[h]
+	s, err := v.schema(h)
+	if err != nil {
+		return nil, nil, fmt.Errorf("render %s: %w", h, err)
+	}
 	if s == nil {
 		return nil, nil, fmt.Errorf("render %s: turnkeyd has no schema for %s", h, h)
 	}
@@ -100,7 +161,19 @@ func validateWritten(s *xsd.Schema, out []byte) ([]xsd.Error, error) {
 // Head is known whenever the error is nil. The business rules run when the
 // document can be read into the model; when it cannot (a decimal that is
 // not a decimal), the schema stage has already said why.
+//
+// Files are checked as a stream where they can be: see checkPlain. The
+// rest, and every file with a schema violation, take the way described
+// above, which gives the violations and their paths.
 func (v *Validator) Check(data []byte) (Head, []Violation, error) {
+	if h, violations, ok := v.checkPlain(data); ok {
+		return h, violations, nil
+	}
+	return v.checkTree(data)
+}
+
+// checkTree is Check on the tree read by xmlread.Read.
+func (v *Validator) checkTree(data []byte) (Head, []Violation, error) {
 	doc, root, err := readRoot(data)
 	if err != nil {
 		return Head{}, nil, err
@@ -112,7 +185,10 @@ func (v *Validator) Check(data []byte) (Head, []Violation, error) {
 	if err != nil {
 		return Head{}, nil, err
 	}
-	s := v.schemas[h]
+	s, err := v.schema(h)
+	if err != nil {
+		return h, nil, err
+	}
 	if s == nil {
 		return h, nil, fmt.Errorf("turnkeyd has no schema for %s (it validates %s)", h, v.supported())
 	}
@@ -125,6 +201,54 @@ func (v *Validator) Check(data []byte) (Head, []Violation, error) {
 		violations = append(violations, Violation{Code: "PARSE", Reason: err.Error()})
 	}
 	return h, violations, nil
+}
+
+// checkPlain is Check for a file of the plain form (xmlread.ReadPlain)
+// that has no schema violation: the schema stage is an xsd.Stream fed as
+// the file is read, and the tree is lean, only what ParseTree reads. It
+// returns false for any other file, which Check then reads and validates
+// in full: a Stream that does not accept a file does not say why.
+func (v *Validator) checkPlain(data []byte) (Head, []Violation, bool) {
+	st := v.streams.Get().(*checkStream)
+	defer v.streams.Put(st)
+	st.schema = nil
+	doc, root, ok := xmlread.ReadPlain(data, st.events, true)
+	if !ok || st.schema == nil || !st.Valid() || root.Tag == "InvoiceEnvelope" {
+		return Head{}, nil, false
+	}
+	h, err := HeadOf(root.NamespaceURI())
+	if s, _ := v.schema(h); err != nil || s != st.schema {
+		return Head{}, nil, false
+	}
+	d, err := ParseTree(doc)
+	if err != nil {
+		return Head{}, nil, false // Check reports it
+	}
+	return h, v.rules.Check(d), true
+}
+
+// checkStream is checkPlain's schema stage: the Stream of the schema the
+// root's namespace names.
+type checkStream struct {
+	xsd.Stream
+	schema *xsd.Schema                    // the schema the Stream was reset to; nil when none
+	events func(ns string) xmlread.Events // ReadPlain's events: sets schema
+}
+
+func (v *Validator) newCheckStream() any {
+	st := &checkStream{}
+	st.events = func(ns string) xmlread.Events {
+		h, err := HeadOf(ns)
+		if err != nil {
+			return nil
+		}
+		if st.schema, _ = v.schema(h); st.schema == nil {
+			return nil
+		}
+		st.Reset(st.schema)
+		return &st.Stream
+	}
+	return st
 }
 
 func (v *Validator) supported() string {
