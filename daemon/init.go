@@ -86,6 +86,14 @@ log:
   level: {{.Log.Level}}
   # text or json.
   format: {{.Log.Format}}
+
+archive:
+  # What auditors read (docs/auditors.md): every file handed to Turnkey, its
+  # verdict, the E0501 and E0504 received, and daily manifests chained by
+  # hash. Kept forever; deleting is the operator's decision.
+  dir: {{.Archive.Dir}}
+  # How often the archive catches up with the ledger.
+  interval: {{.Archive.Interval}}
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test

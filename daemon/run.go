@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/turnkeyd/turnkeyd/archive"
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/mig"
 	"github.com/turnkeyd/turnkeyd/spool"
@@ -33,6 +34,8 @@ type Options struct {
 	Poll <-chan time.Time
 	// Listening, when set, receives the HTTP address once it listens.
 	Listening chan<- string
+	// Archive, when set, replaces the archive's catch-up timer.
+	Archive <-chan time.Time
 }
 
 // Daemon is turnkeyd running: its components and their shared state.
@@ -47,6 +50,7 @@ type Daemon struct {
 	watcher  *spool.Watcher
 	target   turnkey.Target
 	status   *statusWriter
+	archive  *archive.Archive
 }
 
 // New builds the daemon: it opens the ledger and checks the folders, but
@@ -107,6 +111,10 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		trigger: opt.Poll, metrics: newResultMetrics(d.registry),
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
+	if d.archive, err = newArchive(cfg, d.ledger, opt.Log, opt.Now, d.registry, opt.Archive); err != nil {
+		d.ledger.Close()
+		return nil, err
+	}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return d, nil
@@ -146,6 +154,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		return d.results.Run(gctx)
 	})
+	g.Go(func() error { return d.archiveRun(gctx) })
 	d.log.Info("turnkeyd running", "spool", d.cfg.Path(d.cfg.Spool.Dir), "turnkey", d.cfg.Path(d.cfg.Turnkey.Dir),
 		"ledger", d.ledger.Path(), "mig", d.cfg.MIG.Version, "seller", d.cfg.Seller.BAN)
 	err := g.Wait()

@@ -1,0 +1,6 @@
+package archive
+
+const (
+	zipComment = "turnkeyd archive export of period "
+	summaryDir = "summary"
+)
