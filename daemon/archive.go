@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -86,3 +89,45 @@ func ArchiveVerify(path, period, zip string, out io.Writer) (bool, error) {
 
 // archiveRun is the archive's part of Daemon.Run.
 func (d *Daemon) archiveRun(ctx context.Context) error { return d.archive.Run(ctx) }
+
+// ArchiveExport writes the period's part of the archive of the
+// configuration at path as a zip to file (see archive.Export), and prints
+// the summary: `turnkeyd archive export`.
+func ArchiveExport(ctx context.Context, path, period, file string, out io.Writer) error {
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	if !archive.ValidPeriod(period) {
+		return fmt.Errorf("-period %q is not a period: three digits of ROC year and an even month, e.g. 11412", period)
+	}
+	tmp := file + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer os.Remove(tmp)
+	rows, err := archive.Export(cfg.Path(cfg.Archive.Dir), period, f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("export period %s to %s: %w", period, file, err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, strings.Join(archive.SummaryHeader, "\t")+"\t")
+	for _, r := range rows {
+		fmt.Fprintln(w, strings.Join(r.Record(), "\t")+"\t")
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote %s: check it with `turnkeyd archive verify -zip %s`\n", file, file)
+	return nil
+}

@@ -34,6 +34,10 @@ Commands:
                                  documents by state: queued, uploaded, accepted, rejected,
                                  waiting, pending (not yet accepted or refused) or all
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
+  archive verify [-config FILE] [-period YYYMM] | archive verify -zip FILE.zip
+                                 check the archive (or an export) against its manifests
+  archive export [-config FILE] -period YYYMM -o FILE.zip
+                                 a period's XML, verdicts, manifests and summary, for auditors
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
@@ -69,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdInvoice(ctx, args, stdout, stderr)
 	case "sim":
 		return cmdSim(ctx, args, stderr)
+	case "archive":
+		return cmdArchive(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

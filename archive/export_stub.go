@@ -1,6 +1,0 @@
-package archive
-
-const (
-	zipComment = "turnkeyd archive export of period "
-	summaryDir = "summary"
-)
