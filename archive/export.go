@@ -26,11 +26,7 @@ const (
 // E0501 and E0504), every manifest, and summary/<period>.csv as a zip to w,
 // and returns the summary. The zip verifies on its own (VerifyZip).
 func Export(dir, period string, w io.Writer) ([]SummaryRow, error) {
-	if !ValidPeriod(period) {
-		return nil, fmt.Errorf("period %q is not three digits of ROC year and an even month, e.g. 11412", period)
-	}
-	fsys := os.DirFS(dir)
-	files, err := periodFiles(fsys, period)
+	fsys, files, err := openPeriod(dir, period)
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +76,16 @@ func addZip(z *zip.Writer, name string, data []byte) error {
 		return fmt.Errorf("export %s: %w", name, err)
 	}
 	return nil
+}
+
+// openPeriod checks period and lists its archived files in dir.
+func openPeriod(dir, period string) (fs.FS, []string, error) {
+	if !ValidPeriod(period) {
+		return nil, nil, fmt.Errorf("period %q is not three digits of ROC year and an even month, e.g. 11412", period)
+	}
+	fsys := os.DirFS(dir)
+	files, err := periodFiles(fsys, period)
+	return fsys, files, err
 }
 
 // periodFiles lists the archived files of a period, of every seller.

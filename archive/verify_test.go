@@ -43,7 +43,7 @@ func TestVerifyNamesExactlyWhatChanged(t *testing.T) {
 	a := newTestArchive(t, l, dir, clock.Now)
 	const perDay = 700
 	for day := range 3 {
-		clock.base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
+		clock.Base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
 		issueInvoices(t, l, perDay, "綠茶")
 		if _, err := a.CatchUp(ctx); err != nil {
 			t.Fatal(err)
@@ -102,7 +102,7 @@ func TestVerifyFindsChainBreak(t *testing.T) {
 	dir := t.TempDir()
 	a := newTestArchive(t, l, dir, clock.Now)
 	for day := range 3 {
-		clock.base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
+		clock.Base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
 		issueInvoices(t, l, 2, "綠茶")
 		if _, err := a.CatchUp(ctx); err != nil {
 			t.Fatal(err)

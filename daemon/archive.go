@@ -5,14 +5,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/turnkeyd/turnkeyd/archive"
+	"github.com/turnkeyd/turnkeyd/archive/web"
 	"github.com/turnkeyd/turnkeyd/ledger"
 )
 
@@ -20,10 +24,15 @@ import (
 type ArchiveConfig struct {
 	Dir      string        `yaml:"dir"`
 	Interval time.Duration `yaml:"interval"`
+	// Listen is where the auditors' web view is served; empty turns it off.
+	Listen string `yaml:"listen"`
+	// Users are the auditors' logins: user name → bcrypt hash. Without
+	// any, the view has no login and may only listen on loopback.
+	Users map[string]string `yaml:"users"`
 }
 
 func defaultArchiveConfig() ArchiveConfig {
-	return ArchiveConfig{Dir: "archive", Interval: 10 * time.Second}
+	return ArchiveConfig{Dir: "archive", Interval: 10 * time.Second, Listen: "127.0.0.1:9465"}
 }
 
 func (a ArchiveConfig) validate() []error {
@@ -33,6 +42,13 @@ func (a ArchiveConfig) validate() []error {
 	}
 	if a.Interval < 100*time.Millisecond {
 		errs = append(errs, fmt.Errorf("archive.interval: %s is too short: at least 100ms", a.Interval))
+	}
+	if a.Listen != "" {
+		if _, _, err := net.SplitHostPort(a.Listen); err != nil {
+			errs = append(errs, fmt.Errorf("archive.listen: %q is not host:port (e.g. 127.0.0.1:9465; empty turns the web view off)", a.Listen))
+		} else if _, err := web.New(web.Config{Listen: a.Listen, Users: a.Users}); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errs
 }
@@ -87,8 +103,27 @@ func ArchiveVerify(path, period, zip string, out io.Writer) (bool, error) {
 	return r.OK(), nil
 }
 
-// archiveRun is the archive's part of Daemon.Run.
-func (d *Daemon) archiveRun(ctx context.Context) error { return d.archive.Run(ctx) }
+// archiveRun is the archive's part of Daemon.Run: the archive and the
+// auditors' web view. Neither failing stops the daemon: invoices go on.
+func (d *Daemon) archiveRun(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return d.archive.Run(gctx) })
+	if d.cfg.Archive.Listen != "" {
+		g.Go(func() error {
+			log := d.log.With("component", "archive")
+			view, err := web.New(web.Config{Listen: d.cfg.Archive.Listen, Dir: d.cfg.Path(d.cfg.Archive.Dir), Ledger: d.ledger,
+				Users: d.cfg.Archive.Users, Log: log, Loc: d.cfg.Location(), Listening: d.opt.ArchiveListening})
+			if err == nil {
+				err = view.Run(gctx)
+			}
+			if err != nil {
+				log.Error("auditors' web view stopped; turnkeyd goes on without it", "err", err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
 
 // ArchiveExport writes the period's part of the archive of the
 // configuration at path as a zip to file (see archive.Export), and prints
@@ -130,4 +165,28 @@ func ArchiveExport(ctx context.Context, path, period, file string, out io.Writer
 	}
 	fmt.Fprintf(out, "wrote %s: check it with `turnkeyd archive verify -zip %s`\n", file, file)
 	return nil
+}
+
+// SandboxAuditor is the login of the auditors' web view in the sandbox.
+var SandboxAuditor = struct{ User, Password string }{"auditor", "sandbox"}
+
+// sandboxAuditors returns archive.users for a new sandbox.
+func sandboxAuditors() (map[string]string, error) {
+	hash, err := bcrypt.GenerateFromPassword([]byte(SandboxAuditor.Password), bcrypt.DefaultCost)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{SandboxAuditor.User: string(hash)}, nil
+}
+
+// printArchiveView tells the sandbox's user where the auditors' view is.
+func printArchiveView(cfg *Config, out io.Writer) {
+	if cfg.Archive.Listen == "" {
+		return
+	}
+	login := "no login (loopback only)"
+	if _, ok := cfg.Archive.Users[SandboxAuditor.User]; ok {
+		login = fmt.Sprintf("user %s, password %s", SandboxAuditor.User, SandboxAuditor.Password)
+	}
+	fmt.Fprintf(out, "turnkeyd: auditors' web view on http://%s/ (%s); archive in %s\n", cfg.Archive.Listen, login, cfg.Path(cfg.Archive.Dir))
 }

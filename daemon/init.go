@@ -94,6 +94,12 @@ archive:
   dir: {{.Archive.Dir}}
   # How often the archive catches up with the ledger.
   interval: {{.Archive.Interval}}
+  # Where the auditors' read-only web view listens; empty turns it off.
+  listen: "{{.Archive.Listen}}"
+  # The auditors' logins, user: bcrypt hash (e.g. from htpasswd -nbB USER PASSWORD).
+  # With none, the view has no login and may only listen on loopback.
+  users:{{range $u, $h := .Archive.Users}}
+    {{$u}}: "{{$h}}"{{end}}
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test
@@ -106,6 +112,8 @@ type InitOptions struct {
 	Seller SellerConfig  // the default seller; empty leaves seller.ban to fill in
 	Force  bool          // overwrite an existing turnkeyd.yaml
 	Poll   time.Duration // turnkey.poll; 0: the default
+	// Auditors are archive.users: user name → bcrypt hash.
+	Auditors map[string]string
 }
 
 // Init writes Dir/turnkeyd.yaml and creates the folder tree it names: the
@@ -126,6 +134,7 @@ func Init(opt InitOptions) (string, error) {
 	if opt.Poll > 0 {
 		cfg.Turnkey.Poll = opt.Poll
 	}
+	cfg.Archive.Users = opt.Auditors
 	text, err := RenderConfig(cfg)
 	if err != nil {
 		return "", err

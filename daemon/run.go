@@ -36,6 +36,8 @@ type Options struct {
 	Listening chan<- string
 	// Archive, when set, replaces the archive's catch-up timer.
 	Archive <-chan time.Time
+	// ArchiveListening, when set, receives the web view's address.
+	ArchiveListening chan<- string
 }
 
 // Daemon is turnkeyd running: its components and their shared state.
