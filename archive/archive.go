@@ -36,6 +36,9 @@ type Config struct {
 	// Turnkey leaves those files in; they are archived as they appear.
 	Inbound  map[string]string
 	Registry prometheus.Registerer // metrics turnkeyd_archive_*; none when nil
+	// KeepBodies is how long after archiving an accepted document its body
+	// stays in the ledger; 0 keeps bodies forever.
+	KeepBodies time.Duration
 }
 
 // Archive copies what turnkeyd handed to Turnkey, and what it received,
@@ -126,6 +129,9 @@ func (a *Archive) CatchUp(ctx context.Context) (int, error) {
 				var m int
 				m, err = a.archiveInbound(ctx)
 				total += m
+			}
+			if err == nil {
+				err = a.dropBodies(ctx)
 			}
 			return total, err
 		}

@@ -35,8 +35,11 @@ func defaultArchiveConfig() ArchiveConfig {
 	return ArchiveConfig{Dir: "archive", Interval: 10 * time.Second, Listen: "127.0.0.1:9465"}
 }
 
-func (a ArchiveConfig) validate() []error {
+func (a ArchiveConfig) validate(keepBodies time.Duration) []error {
 	var errs []error
+	if keepBodies < 0 {
+		errs = append(errs, fmt.Errorf("ledger.keep_bodies: %s is negative: give a duration such as 1440h, or 0 to keep bodies forever", keepBodies))
+	}
 	if a.Dir == "" {
 		errs = append(errs, fmt.Errorf("archive.dir: is required (the folder auditors read)"))
 	}
@@ -53,12 +56,20 @@ func (a ArchiveConfig) validate() []error {
 	return errs
 }
 
+// archiveBodies is the ledger option that reads dropped bodies back from
+// the archive of cfg; *l is the ledger once it is open.
+func archiveBodies(cfg *Config, l **ledger.Ledger) ledger.Option {
+	return ledger.WithBodyLoader(archive.Bodies(cfg.Path(cfg.Archive.Dir), func(ctx context.Context, id int64) (*ledger.Archived, error) {
+		return (*l).ArchivedOf(ctx, id)
+	}))
+}
+
 // newArchive builds the archive component of the daemon.
 func newArchive(cfg *Config, l *ledger.Ledger, log *slog.Logger, now func() time.Time, reg prometheus.Registerer,
 	trigger <-chan time.Time) (*archive.Archive, error) {
 	return archive.New(archive.Config{
 		Dir: cfg.Path(cfg.Archive.Dir), Ledger: l, Log: log.With("component", "archive"), Now: now,
-		Location: cfg.Location(), Interval: cfg.Archive.Interval, Trigger: trigger, Registry: reg,
+		Location: cfg.Location(), Interval: cfg.Archive.Interval, Trigger: trigger, Registry: reg, KeepBodies: cfg.Ledger.KeepBodies,
 		Inbound: map[string]string{"E0501": cfg.ResultDir(cfg.Turnkey.Results.E0501),
 			"E0504": cfg.ResultDir(cfg.Turnkey.Results.E0504)},
 	})

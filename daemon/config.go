@@ -57,6 +57,9 @@ type LedgerConfig struct {
 	// VoidCutoff is when, in the odd month after an invoice's period, a
 	// void or cancel of that invoice is no longer accepted: "DD HH:MM:SS".
 	VoidCutoff string `yaml:"void_cutoff"`
+	// KeepBodies is how long the body of a document the platform accepted
+	// stays in the ledger after it was archived; 0 keeps bodies forever.
+	KeepBodies time.Duration `yaml:"keep_bodies"`
 }
 
 // SpoolConfig is the ERP's drop folder.
@@ -102,7 +105,7 @@ func DefaultConfig() Config {
 	return Config{
 		Timezone: "Asia/Taipei",
 		MIG:      MIGConfig{Version: string(mig.V41)},
-		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59"},
+		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59", KeepBodies: 60 * 24 * time.Hour},
 		Spool:    SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: time.Second, Encoding: "auto"},
 		Turnkey: TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}, Results: ResultsConfig{
 			ProcessResult: "Unpack/BAK/ProcessResult", SummaryResult: "Unpack/BAK/SummaryResult",
@@ -293,7 +296,7 @@ func (c *Config) Validate() error {
 	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
 		bad("log.format", "%q is not one of text, json", c.Log.Format)
 	}
-	errs = append(errs, c.Archive.validate()...)
+	errs = append(errs, c.Archive.validate(c.Ledger.KeepBodies)...)
 	return errors.Join(errs...)
 }
 

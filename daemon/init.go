@@ -42,6 +42,10 @@ ledger:
   # the filing deadline is the 15th). A later void needs a special-void
   # approval number (CSV column special_void_number).
   void_cutoff: "{{.Ledger.VoidCutoff}}"
+  # How long a document's XML stays in the ledger once the platform accepted
+  # it and the archive holds it (archive.dir); after that, turnkeyd reads it
+  # from the archive. 0 keeps it in the ledger forever.
+  keep_bodies: {{.Ledger.KeepBodies}}
 
 spool:
   # The ERP's drop folder. Write NAME.csv.tmp, then rename it to NAME.csv in

@@ -81,7 +81,8 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		return nil, err
 	}
 	d.target = turnkey.Instrument(local, "local", d.registry)
-	d.ledger, err = ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), opt.Log.With("component", "ledger"), ledger.WithClock(opt.Now))
+	d.ledger, err = ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), opt.Log.With("component", "ledger"), ledger.WithClock(opt.Now),
+		archiveBodies(cfg, &d.ledger))
 	if err != nil {
 		return nil, err
 	}

@@ -41,10 +41,10 @@ func (c *Clock) Now() time.Time {
 func NewClock() *Clock { return &Clock{Base: time.Date(2026, 11, 15, 9, 30, 0, 0, time.UTC)} }
 
 // Ledger opens a ledger with a track of 100,000 numbers for Seller.
-func Ledger(tb testing.TB, now func() time.Time) *ledger.Ledger {
+func Ledger(tb testing.TB, now func() time.Time, opts ...ledger.Option) *ledger.Ledger {
 	tb.Helper()
 	ctx := context.Background()
-	l, err := ledger.Open(ctx, filepath.Join(tb.TempDir(), "ledger.db"), nil, ledger.WithClock(now))
+	l, err := ledger.Open(ctx, filepath.Join(tb.TempDir(), "ledger.db"), nil, append([]ledger.Option{ledger.WithClock(now)}, opts...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}
