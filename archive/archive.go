@@ -39,6 +39,9 @@ type Config struct {
 	// KeepBodies is how long after archiving an accepted document its body
 	// stays in the ledger; 0 keeps bodies forever.
 	KeepBodies time.Duration
+	// VerifyEvery is how often Run verifies the whole archive (as
+	// `turnkeyd archive verify` does) when nothing else has; 0: never.
+	VerifyEvery time.Duration
 }
 
 // Archive copies what turnkeyd handed to Turnkey, and what it received,
@@ -50,6 +53,7 @@ type Archive struct {
 	manifest *manifestWriter
 	inbound  map[string]inboundSeen
 	failed   map[int64]bool // documents whose failure was logged
+	verified time.Time      // when Run last verified (clean or not)
 }
 
 // New builds an archive on cfg.Dir; it touches no file and starts nothing.
@@ -106,11 +110,42 @@ func (a *Archive) Run(ctx context.Context) error {
 			a.metrics.errors.Inc()
 			a.log.Error("archive pass failed; trying again at the next", "err", err)
 		}
+		a.verifyIfDue()
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-tick:
 		}
+	}
+}
+
+// verifyIfDue verifies the whole archive when neither Run nor `turnkeyd
+// archive verify` did within VerifyEvery, and logs each problem.
+func (a *Archive) verifyIfDue() {
+	if a.cfg.VerifyEvery <= 0 {
+		return
+	}
+	now := a.cfg.Now()
+	last, err := LastVerified(a.cfg.Dir)
+	if err != nil || a.verified.After(last) {
+		last = a.verified
+	}
+	if now.Sub(last) < a.cfg.VerifyEvery {
+		return
+	}
+	a.verified = now
+	r, err := VerifyDir(a.cfg.Dir, "", now)
+	switch {
+	case err != nil:
+		a.log.Error("archive verify failed; trying again in archive.verify_every", "err", err)
+	case r.OK():
+		a.log.Info("archive verified intact", "manifests", r.Manifests, "files", r.Listed)
+	default:
+		for _, p := range r.Problems {
+			a.log.Error("archive verify: "+p.Kind, "path", p.Path, "detail", p.Detail)
+		}
+		a.log.Error("archive verify found problems: restore the files named from a backup, or find out who changed them",
+			"problems", len(r.Problems))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/mig"
@@ -116,3 +117,45 @@ func TestArchiveCatchesUpAfterCrash(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Run verifies the whole archive when no verify ran within VerifyEvery.
+func TestRunVerifiesWeekly(t *testing.T) {
+	clock := newClock()
+	l := testLedger(t, clock.Now)
+	issueInvoices(t, l, 2, "綠茶")
+	dir := t.TempDir()
+	trigger := make(chan time.Time)
+	a, err := New(Config{Dir: dir, Ledger: l, Now: clock.Now, Trigger: trigger, VerifyEvery: 7 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if last, _ := LastVerified(dir); !last.IsZero() {
+			if want := clock.Base.Unix(); last.Unix() < want {
+				t.Errorf("verified at %s, want the archive's clock (%s)", last, clock.Base)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Run did not verify the archive")
+		}
+		select {
+		case trigger <- time.Now():
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	r, err := Verify(os.DirFS(dir), "")
+	if err != nil || !r.OK() || r.Listed != 2 {
+		t.Errorf("verify %+v %v", r, err)
+	}
+}

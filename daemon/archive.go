@@ -29,10 +29,13 @@ type ArchiveConfig struct {
 	// Users are the auditors' logins: user name → bcrypt hash. Without
 	// any, the view has no login and may only listen on loopback.
 	Users map[string]string `yaml:"users"`
+	// VerifyEvery is how often the daemon verifies the whole archive when
+	// `turnkeyd archive verify` has not; 0 leaves it to the operator.
+	VerifyEvery time.Duration `yaml:"verify_every"`
 }
 
 func defaultArchiveConfig() ArchiveConfig {
-	return ArchiveConfig{Dir: "archive", Interval: 10 * time.Second, Listen: "127.0.0.1:9465"}
+	return ArchiveConfig{Dir: "archive", Interval: 10 * time.Second, Listen: "127.0.0.1:9465", VerifyEvery: 7 * 24 * time.Hour}
 }
 
 func (a ArchiveConfig) validate(keepBodies time.Duration) []error {
@@ -42,6 +45,9 @@ func (a ArchiveConfig) validate(keepBodies time.Duration) []error {
 	}
 	if a.Dir == "" {
 		errs = append(errs, fmt.Errorf("archive.dir: is required (the folder auditors read)"))
+	}
+	if a.VerifyEvery < 0 {
+		errs = append(errs, fmt.Errorf("archive.verify_every: %s is negative: give a duration such as 168h, or 0", a.VerifyEvery))
 	}
 	if a.Interval < 100*time.Millisecond {
 		errs = append(errs, fmt.Errorf("archive.interval: %s is too short: at least 100ms", a.Interval))
@@ -70,6 +76,7 @@ func newArchive(cfg *Config, l *ledger.Ledger, log *slog.Logger, now func() time
 	return archive.New(archive.Config{
 		Dir: cfg.Path(cfg.Archive.Dir), Ledger: l, Log: log.With("component", "archive"), Now: now,
 		Location: cfg.Location(), Interval: cfg.Archive.Interval, Trigger: trigger, Registry: reg, KeepBodies: cfg.Ledger.KeepBodies,
+		VerifyEvery: cfg.Archive.VerifyEvery,
 		Inbound: map[string]string{"E0501": cfg.ResultDir(cfg.Turnkey.Results.E0501),
 			"E0504": cfg.ResultDir(cfg.Turnkey.Results.E0504)},
 	})

@@ -98,6 +98,9 @@ archive:
   dir: {{.Archive.Dir}}
   # How often the archive catches up with the ledger.
   interval: {{.Archive.Interval}}
+  # How often the daemon verifies the whole archive against its manifests when
+  # 'turnkeyd archive verify' has not (problems go to the log); 0: never.
+  verify_every: {{.Archive.VerifyEvery}}
   # Where the auditors' read-only web view listens; empty turns it off.
   listen: "{{.Archive.Listen}}"
   # The auditors' logins, user: bcrypt hash (e.g. from htpasswd -nbB USER PASSWORD).
