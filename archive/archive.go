@@ -134,7 +134,11 @@ func (a *Archive) verifyIfDue() {
 		return
 	}
 	a.verified = now
-	r, err := VerifyDir(a.cfg.Dir, "", now)
+	recorded, err := a.cfg.Ledger.ArchivedPaths(context.Background())
+	var r *Report
+	if err == nil {
+		r, err = VerifyDir(a.cfg.Dir, "", now, recorded)
+	}
 	switch {
 	case err != nil:
 		a.log.Error("archive verify failed; trying again in archive.verify_every", "err", err)

@@ -42,6 +42,31 @@ type Report struct {
 	Manifests int
 	Listed    int // files the manifests list (in the period)
 	Problems  []Problem
+
+	listed map[string]Entry
+}
+
+// CrossCheck adds a problem for each file the ledger recorded as archived
+// (path → SHA-256, in the report's period) that no manifest lists: files
+// removed together with the manifest that listed them.
+func (r *Report) CrossCheck(recorded map[string]string) {
+	for p, sum := range recorded {
+		if r.Period != "" && periodOfPath(p) != r.Period {
+			continue
+		}
+		if e, ok := r.listed[p]; !ok || e.SHA256 != sum {
+			r.Problems = append(r.Problems, Problem{Kind: Missing, Path: p,
+				Detail: "the ledger recorded it archived; no manifest lists it with its SHA-256 (was a manifest removed?)"})
+		}
+	}
+	sortProblems(r.Problems)
+}
+
+func sortProblems(ps []Problem) {
+	sort.Slice(ps, func(i, j int) bool {
+		a, b := ps[i], ps[j]
+		return a.Path < b.Path || a.Path == b.Path && a.Kind < b.Kind
+	})
 }
 
 // OK reports whether nothing is missing, changed, unlisted or unchained.
@@ -120,23 +145,25 @@ func Verify(fsys fs.FS, period string, skip ...string) (*Report, error) {
 			r.Problems = append(r.Problems, Problem{Kind: Missing, Path: p, Detail: "listed " + e.Time.Format(time.RFC3339)})
 		}
 	}
-	sort.Slice(r.Problems, func(i, j int) bool {
-		a, b := r.Problems[i], r.Problems[j]
-		return a.Path < b.Path || a.Path == b.Path && a.Kind < b.Kind
-	})
+	sortProblems(r.Problems)
+	r.listed = listed
 	return r, nil
 }
 
-// VerifyDir verifies the archive in dir (see Verify); a verify of the whole
-// archive that finds it intact is recorded for the metric
-// turnkeyd_archive_verify_last_success_timestamp_seconds.
-func VerifyDir(dir, period string, now time.Time) (*Report, error) {
+// VerifyDir verifies the archive in dir (see Verify) and, when recorded is
+// not nil, cross-checks it with what the ledger recorded (CrossCheck); a
+// verify of the whole archive that finds it intact is recorded for the
+// metric turnkeyd_archive_verify_last_success_timestamp_seconds.
+func VerifyDir(dir, period string, now time.Time, recorded map[string]string) (*Report, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("archive %s: %w", dir, err)
 	}
 	r, err := Verify(os.DirFS(dir), period)
 	if err != nil {
 		return nil, err
+	}
+	if recorded != nil {
+		r.CrossCheck(recorded)
 	}
 	if r.OK() && period == "" {
 		if err := recordVerified(dir, now); err != nil {

@@ -49,7 +49,11 @@ func TestVerifyNamesExactlyWhatChanged(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r, err := VerifyDir(dir, "", clock.Now())
+	recorded, err := l.ArchivedPaths(ctx)
+	if err != nil || len(recorded) != 3*perDay {
+		t.Fatalf("ledger recorded %d archived files (%v)", len(recorded), err)
+	}
+	r, err := VerifyDir(dir, "", clock.Now(), recorded)
 	if err != nil || !r.OK() || r.Listed != 3*perDay || r.Manifests != 3 {
 		t.Fatalf("fresh archive: %+v %v, want %d files in 3 manifests, no problem", r, err, 3*perDay)
 	}
@@ -135,4 +139,58 @@ func rel(tb testing.TB, dir, p string) string {
 		tb.Fatal(err)
 	}
 	return filepath.ToSlash(r)
+}
+
+// Removing the last day's manifest with its files leaves a consistent
+// archive; the ledger's record of what was archived names the files.
+func TestVerifyCrossChecksLedger(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	l := testLedger(t, clock.Now)
+	dir := t.TempDir()
+	a := newTestArchive(t, l, dir, clock.Now)
+	var last []int64
+	for day := range 2 {
+		clock.Base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
+		last = issueInvoices(t, l, 2, "綠茶")
+		if _, err := a.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{}
+	for _, id := range last {
+		rec, err := l.ArchivedOf(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[rec.Path] = true
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(rec.Path))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, ManifestDir, "2026-11-16.tsv")); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := Verify(os.DirFS(dir), ""); err != nil || !r.OK() {
+		t.Fatalf("without the ledger: %+v %v, want it to look intact", r, err)
+	}
+	recorded, err := l.ArchivedPaths(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := VerifyDir(dir, "", clock.Now(), recorded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Problems) != len(want) {
+		t.Errorf("problems %v, want %d missing", r.Problems, len(want))
+	}
+	for _, p := range r.Problems {
+		if p.Kind != Missing || !want[p.Path] {
+			t.Errorf("unexpected %s", p)
+		}
+	}
+	if last, _ := LastVerified(dir); !last.IsZero() {
+		t.Error("a verify with problems was recorded as clean")
+	}
 }

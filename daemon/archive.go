@@ -101,7 +101,11 @@ func ArchiveVerify(path, period, zip string, out io.Writer) (bool, error) {
 			return false, lerr
 		}
 		where = cfg.Path(cfg.Archive.Dir)
-		r, err = archive.VerifyDir(where, period, time.Now())
+		var recorded map[string]string
+		if recorded, err = archivedPaths(cfg); err != nil {
+			return false, err
+		}
+		r, err = archive.VerifyDir(where, period, time.Now(), recorded)
 	}
 	if err != nil {
 		return false, err
@@ -207,4 +211,19 @@ func printArchiveView(cfg *Config, out io.Writer) {
 		login = fmt.Sprintf("user %s, password %s", SandboxAuditor.User, SandboxAuditor.Password)
 	}
 	fmt.Fprintf(out, "turnkeyd: auditors' web view on http://%s/ (%s); archive in %s\n", cfg.Archive.Listen, login, cfg.Path(cfg.Archive.Dir))
+}
+
+// archivedPaths reads what the ledger recorded as archived; nil when there
+// is no ledger (an archive copied elsewhere is verified on its own).
+func archivedPaths(cfg *Config) (map[string]string, error) {
+	ctx := context.Background()
+	if _, err := os.Stat(cfg.Path(cfg.Ledger.Path)); os.IsNotExist(err) {
+		return nil, nil
+	}
+	l, err := ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Close()
+	return l.ArchivedPaths(ctx)
 }

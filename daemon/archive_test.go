@@ -56,7 +56,7 @@ func TestDaemonArchivesWhatItHandsOver(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("archive verify: %v %v\n%s", ok, err, out.String())
 	}
-	if r, err := archive.VerifyDir(dir, "", time.Now()); err != nil || !r.OK() || r.Listed != len(src) {
+	if r, err := archive.VerifyDir(dir, "", time.Now(), nil); err != nil || !r.OK() || r.Listed != len(src) {
 		t.Fatalf("verify: %+v %v", r, err)
 	}
 }

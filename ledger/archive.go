@@ -120,3 +120,20 @@ type rowWithExtra struct {
 }
 
 func (r rowWithExtra) Scan(dest ...any) error { return r.rows.Scan(append(dest, r.extra...)...) }
+
+// ArchivedPaths returns the path and SHA-256 of every XML file the archive
+// recorded.
+func (l *Ledger) ArchivedPaths(ctx context.Context) (map[string]string, error) {
+	type row struct{ path, sum string }
+	rows, err := queryList(ctx, l.r, "archived files", `SELECT path, sha256 FROM archived`, nil, func(rows *sql.Rows, r *row) error {
+		return rows.Scan(&r.path, &r.sum)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.path] = r.sum
+	}
+	return out, nil
+}
