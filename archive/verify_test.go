@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/turnkeyd/turnkeyd/archive/archivetest"
+	"github.com/turnkeyd/turnkeyd/ledger"
 )
 
 // copyTree copies the folder src to dst, as a backup would.
@@ -37,18 +40,8 @@ func copyTree(tb testing.TB, src, dst string) {
 // those three, and a copy taken before verifies clean.
 func TestVerifyNamesExactlyWhatChanged(t *testing.T) {
 	ctx := context.Background()
-	clock := newClock()
-	l := testLedger(t, clock.Now)
-	dir := t.TempDir()
-	a := newTestArchive(t, l, dir, clock.Now)
 	const perDay = 700
-	for day := range 3 {
-		clock.Base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
-		issueInvoices(t, l, perDay, "綠茶")
-		if _, err := a.CatchUp(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	l, dir, clock, _ := archiveDays(t, 3, perDay)
 	recorded, err := l.ArchivedPaths(ctx)
 	if err != nil || len(recorded) != 3*perDay {
 		t.Fatalf("ledger recorded %d archived files (%v)", len(recorded), err)
@@ -100,18 +93,7 @@ func TestVerifyNamesExactlyWhatChanged(t *testing.T) {
 
 // Changing or removing a manifest breaks the chain at the next one.
 func TestVerifyFindsChainBreak(t *testing.T) {
-	ctx := context.Background()
-	clock := newClock()
-	l := testLedger(t, clock.Now)
-	dir := t.TempDir()
-	a := newTestArchive(t, l, dir, clock.Now)
-	for day := range 3 {
-		clock.Base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
-		issueInvoices(t, l, 2, "綠茶")
-		if _, err := a.CatchUp(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	_, dir, _, _ := archiveDays(t, 3, 2)
 	first := filepath.Join(dir, ManifestDir, "2026-11-15.tsv")
 	data, _ := os.ReadFile(first)
 	// Drop the last entry and its file: files and manifests agree, the chain does not.
@@ -145,18 +127,7 @@ func rel(tb testing.TB, dir, p string) string {
 // archive; the ledger's record of what was archived names the files.
 func TestVerifyCrossChecksLedger(t *testing.T) {
 	ctx := context.Background()
-	clock := newClock()
-	l := testLedger(t, clock.Now)
-	dir := t.TempDir()
-	a := newTestArchive(t, l, dir, clock.Now)
-	var last []int64
-	for day := range 2 {
-		clock.Base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
-		last = issueInvoices(t, l, 2, "綠茶")
-		if _, err := a.CatchUp(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	l, dir, clock, last := archiveDays(t, 2, 2)
 	want := map[string]bool{}
 	for _, id := range last {
 		rec, err := l.ArchivedOf(ctx, id)
@@ -193,4 +164,24 @@ func TestVerifyCrossChecksLedger(t *testing.T) {
 	if last, _ := LastVerified(dir); !last.IsZero() {
 		t.Error("a verify with problems was recorded as clean")
 	}
+}
+
+// archiveDays archives perDay invoices on each of days days from
+// 2026-11-15 and returns the ledger, the archive's folder, the clock and
+// the ids of the last day's invoices.
+func archiveDays(t *testing.T, days, perDay int) (*ledger.Ledger, string, *archivetest.Clock, []int64) {
+	t.Helper()
+	clock := newClock()
+	l := testLedger(t, clock.Now)
+	dir := t.TempDir()
+	a := newTestArchive(t, l, dir, clock.Now)
+	var last []int64
+	for day := range days {
+		clock.Base = time.Date(2026, 11, 15+day, 9, 0, 0, 0, time.UTC)
+		last = issueInvoices(t, l, perDay, "綠茶")
+		if _, err := a.CatchUp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return l, dir, clock, last
 }
