@@ -26,7 +26,10 @@ func (l *Ledger) SearchDocuments(ctx context.Context, q DocumentSearch) ([]Docum
 		}
 	}
 	if q.Number != "" {
-		where, args = append(where, "(invoice_number = ? OR allowance_number = ?)"), append(args, q.Number, q.Number)
+		// The second term repeats the partial index's condition so that
+		// SQLite can use documents_by_allowance for it.
+		where = append(where, "(invoice_number = ? OR (allowance_number = ? AND allowance_number <> ''))")
+		args = append(args, q.Number, q.Number)
 	}
 	add("order_id = ?", q.OrderID)
 	add("buyer_ban = ?", q.BuyerBAN)
