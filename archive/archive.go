@@ -160,8 +160,9 @@ func (a *Archive) CatchUp(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	total := 0
+	var after int64 // documents that failed stay behind; the pass goes on past them
 	for {
-		n, more, err := a.pass(ctx)
+		n, more, err := a.pass(ctx, &after)
 		total += n
 		if err != nil || !more {
 			if err == nil {
@@ -177,17 +178,18 @@ func (a *Archive) CatchUp(ctx context.Context) (int, error) {
 	}
 }
 
-// pass archives one batch of due documents; more reports a full batch.
-func (a *Archive) pass(ctx context.Context) (n int, more bool, err error) {
-	due, err := a.cfg.Ledger.ArchiveDue(ctx, batch)
+// pass archives one batch of due documents with ids above *after and
+// moves *after past them; more reports a full batch.
+func (a *Archive) pass(ctx context.Context, after *int64) (n int, more bool, err error) {
+	due, err := a.cfg.Ledger.ArchiveDue(ctx, *after, batch)
 	if err != nil || len(due) == 0 {
 		return 0, false, err
 	}
+	*after = due[len(due)-1].ID
 	var files []atomicfile.File
 	var entries []Entry
 	var recs []ledger.ArchiveRecord
 	now := a.cfg.Now()
-	progress := false
 	for i := range due {
 		fs, es, rec, err := a.prepare(&due[i], now)
 		if err != nil {
@@ -198,7 +200,6 @@ func (a *Archive) pass(ctx context.Context) (n int, more bool, err error) {
 			}
 			continue
 		}
-		progress = true
 		files, entries, recs = append(files, fs...), append(entries, es...), append(recs, rec)
 	}
 	if err := a.write(files); err != nil {
@@ -211,7 +212,7 @@ func (a *Archive) pass(ctx context.Context) (n int, more bool, err error) {
 		return 0, false, err
 	}
 	a.metrics.files.Add(float64(len(files)))
-	return len(files), progress && len(due) == batch, nil
+	return len(files), len(due) == batch, nil
 }
 
 // prepare returns the files of one due document: its XML unless archived,

@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/turnkeyd/turnkeyd/archive/archivetest"
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/mig"
 )
@@ -79,7 +81,7 @@ func TestArchiveCatchesUpAfterCrash(t *testing.T) {
 	ids := issueInvoices(t, l, 5, "綠茶")
 	dir := t.TempDir()
 	a := newTestArchive(t, l, dir, clock.Now)
-	due, err := l.ArchiveDue(ctx, 10)
+	due, err := l.ArchiveDue(ctx, 0, 10)
 	if err != nil || len(due) != 5 {
 		t.Fatalf("due %d, %v", len(due), err)
 	}
@@ -103,7 +105,7 @@ func TestArchiveCatchesUpAfterCrash(t *testing.T) {
 	if n, err := b.CatchUp(ctx); err != nil || n != len(ids) {
 		t.Fatalf("catch-up wrote %d files (%v), want %d", n, err, len(ids))
 	}
-	if due, _ := l.ArchiveDue(ctx, 10); len(due) != 0 {
+	if due, _ := l.ArchiveDue(ctx, 0, 10); len(due) != 0 {
 		t.Errorf("%d documents still due after the catch-up", len(due))
 	}
 	r, err := Verify(os.DirFS(dir), testPeriod)
@@ -157,5 +159,45 @@ func TestRunVerifiesWeekly(t *testing.T) {
 	r, err := Verify(os.DirFS(dir), "")
 	if err != nil || !r.OK() || r.Listed != 2 {
 		t.Errorf("verify %+v %v", r, err)
+	}
+}
+
+// A document whose XML no longer has its recorded hash is not archived
+// (other bytes than those handed over must not enter the archive); it stays
+// due and does not hold up the documents after it.
+func TestArchiveRefusesOtherBytes(t *testing.T) {
+	ctx := context.Background()
+	clock := newClock()
+	l := testLedger(t, clock.Now)
+	var bad int64
+	_, err := l.Intake(ctx, "bad.csv", "sha-bad", 1, func(tx *ledger.IntakeTx) error {
+		num, _, err := tx.NextNumber(testSeller, "07", testPeriod)
+		if err != nil {
+			return err
+		}
+		body, _ := archivetest.InvoiceBody(t, "SO-bad", num, "茶")
+		bad, err = tx.Accept(&ledger.Document{Line: 1, SellerBAN: testSeller, Action: ledger.ActionIssue, OrderID: "SO-bad",
+			MsgType: "F0401", MIGVersion: "4.1", InvoiceType: "07", InvoiceNumber: num, InvoiceDate: testDate,
+			BuyerBAN: mig.Consumer, FileName: "bad.xml", TargetDir: "/turnkey/SRC", Body: body,
+			XMLSHA256: strings.Repeat("0", 64)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.MarkWritten(ctx, []int64{bad}); err != nil {
+		t.Fatal(err)
+	}
+	good := issueInvoices(t, l, batch+3, "綠茶") // more than a batch after it
+	a := newTestArchive(t, l, t.TempDir(), clock.Now)
+	if n, err := a.CatchUp(ctx); err != nil || n != len(good) {
+		t.Fatalf("archived %d (%v), want the %d good documents", n, err, len(good))
+	}
+	due, err := l.ArchiveDue(ctx, 0, 10)
+	if err != nil || len(due) != 1 || due[0].ID != bad {
+		t.Errorf("due after the pass: %d documents (%v), want only the one with other bytes", len(due), err)
+	}
+	if _, err := l.ArchivedOf(ctx, bad); err == nil {
+		t.Error("a document with other bytes than those recorded was archived")
 	}
 }

@@ -29,12 +29,13 @@ type ArchiveRecord struct {
 	VerdictPath string // "" when no verdict was written
 }
 
-// ArchiveDue returns up to limit documents due for the archive, oldest first.
-func (l *Ledger) ArchiveDue(ctx context.Context, limit int) ([]ArchiveItem, error) {
+// ArchiveDue returns up to limit documents due for the archive with ids
+// above after, oldest first.
+func (l *Ledger) ArchiveDue(ctx context.Context, after int64, limit int) ([]ArchiveItem, error) {
 	return queryList(ctx, l.r, "documents due for the archive",
 		`SELECT `+docColumns+`, a.document_id IS NOT NULL, coalesce(a.path, ''), coalesce(a.verdict_path, '')
 		FROM archive_due q JOIN documents ON id = q.document_id LEFT JOIN archived a ON a.document_id = id
-		ORDER BY q.document_id LIMIT ?`, []any{limit},
+		WHERE q.document_id > ? ORDER BY q.document_id LIMIT ?`, []any{after, limit},
 		func(rows *sql.Rows, it *ArchiveItem) error {
 			var extra [3]any
 			extra[0], extra[1], extra[2] = &it.Archived, &it.XMLPath, &it.VerdictPath
