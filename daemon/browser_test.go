@@ -64,16 +64,21 @@ func TestAuditorsViewInBrowser(t *testing.T) {
 	}
 	h.drop("sales.csv", data)
 	h.result("sales.csv")
-	step(t, h.newSim(sim.Options{}))
+	platform := h.newSim(sim.Options{})
+	step(t, platform)
 	h.readResults()
 	doc := h.state("S-1001", "issue")
 	if doc.State != ledger.StateAccepted {
 		t.Fatalf("S-1001 is %s, want accepted", doc.State)
 	}
+	// It wins the grand prize (特獎): the platform's E0504 reaches the archive.
+	if _, err := platform.EmitE0504(doc.SellerBAN, "11512", sim.WinningNumbers{Grand: []string{doc.InvoiceNumber[2:]}}); err != nil {
+		t.Fatal(err)
+	}
 	dir := h.cfg.Path(h.cfg.Archive.Dir)
-	h.await("verdicts in the archive", func() bool {
+	h.await("verdicts and the winner list in the archive", func() bool {
 		r, err := archive.Verify(os.DirFS(dir), "")
-		return err == nil && r.Listed >= 2*len(h.srcFilesHandled())
+		return err == nil && r.Listed >= 2*len(h.srcFilesHandled())+1
 	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
@@ -107,7 +112,11 @@ func TestAuditorsViewInBrowser(t *testing.T) {
 	seller, buyer := run(t, bctx, chromedp.Text(`#seller`)), run(t, bctx, chromedp.Text(`#buyer`))
 	random, total, date := run(t, bctx, chromedp.Text(`#random`)), run(t, bctx, chromedp.Text(`#total`)), run(t, bctx, chromedp.Text(`#date`))
 	xmlHref := run(t, bctx, chromedp.AttributeValue(`a.xml`, "href")).Value
+	prize := run(t, bctx, chromedp.Text(`#prize`))
 	shots["auditors-invoice.png"] = run(t, bctx, chromedp.FullScreenshot(100))
+	if !strings.Contains(prize, "2000000") {
+		t.Errorf("prize shown %q, want the grand prize of 2000000", prize)
+	}
 	if !strings.HasPrefix(count, "1 ") {
 		t.Errorf("search for %s found %q, want 1 document", doc.InvoiceNumber, count)
 	}
