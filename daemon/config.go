@@ -34,6 +34,7 @@ type Config struct {
 	Turnkey  TurnkeyConfig `yaml:"turnkey"`
 	HTTP     HTTPConfig    `yaml:"http"`
 	Log      LogConfig     `yaml:"log"`
+	Archive  ArchiveConfig `yaml:"archive"`
 
 	// file is the path the configuration was read from; base is its folder.
 	file, base string
@@ -56,6 +57,9 @@ type LedgerConfig struct {
 	// VoidCutoff is when, in the odd month after an invoice's period, a
 	// void or cancel of that invoice is no longer accepted: "DD HH:MM:SS".
 	VoidCutoff string `yaml:"void_cutoff"`
+	// KeepBodies is how long the body of a document the platform accepted
+	// stays in the ledger after it was archived; 0 keeps bodies forever.
+	KeepBodies time.Duration `yaml:"keep_bodies"`
 }
 
 // SpoolConfig is the ERP's drop folder.
@@ -107,7 +111,7 @@ func DefaultConfig() Config {
 	return Config{
 		Timezone: "Asia/Taipei",
 		MIG:      MIGConfig{Version: string(mig.V41)},
-		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59"},
+		Ledger:   LedgerConfig{Path: "ledger.db", VoidCutoff: "13 23:59:59", KeepBodies: 60 * 24 * time.Hour},
 		Spool: SpoolConfig{Dir: "spool", Rescan: 30 * time.Second, Settle: 10 * time.Second, Ready: ReadySettle, Encoding: "auto",
 			ClockSkew: 5 * time.Minute},
 		Turnkey: TurnkeyConfig{Dir: "turnkey", Upload: map[string]string{}, Results: ResultsConfig{
@@ -116,6 +120,8 @@ func DefaultConfig() Config {
 		}, Poll: 10 * time.Second},
 		HTTP: HTTPConfig{Listen: "127.0.0.1:9464"},
 		Log:  LogConfig{Level: "info", Format: "text"},
+
+		Archive: defaultArchiveConfig(),
 	}
 }
 
@@ -295,6 +301,7 @@ func (c *Config) Validate() error {
 	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
 		bad("log.format", "%q is not one of text, json", c.Log.Format)
 	}
+	errs = append(errs, c.Archive.validate(c.Ledger.KeepBodies)...)
 	return errors.Join(errs...)
 }
 

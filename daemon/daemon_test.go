@@ -69,6 +69,7 @@ func startDaemon(t testing.TB, edit func(*Config)) *harness {
 	dir := t.TempDir()
 	cfg := initConfig(t, dir)
 	cfg.HTTP.Listen = "127.0.0.1:0"
+	cfg.Archive.Listen = "127.0.0.1:0"
 	cfg.Spool.Settle = 0
 	if edit != nil {
 		edit(cfg)

@@ -42,6 +42,10 @@ ledger:
   # the filing deadline is the 15th). A later void needs a special-void
   # approval number (CSV column special_void_number).
   void_cutoff: "{{.Ledger.VoidCutoff}}"
+  # How long a document's XML stays in the ledger once the platform accepted
+  # it and the archive holds it (archive.dir); after that, turnkeyd reads it
+  # from the archive. 0 keeps it in the ledger forever.
+  keep_bodies: {{.Ledger.KeepBodies}}
 
 spool:
   # The ERP's drop folder. Write NAME.csv.tmp, then rename it to NAME.csv in
@@ -97,6 +101,23 @@ log:
   level: {{.Log.Level}}
   # text or json.
   format: {{.Log.Format}}
+
+archive:
+  # What auditors read (docs/auditors.md): every file handed to Turnkey, its
+  # verdict, the E0501 and E0504 received, and daily manifests chained by
+  # hash. Kept forever; deleting is the operator's decision.
+  dir: {{.Archive.Dir}}
+  # How often the archive catches up with the ledger.
+  interval: {{.Archive.Interval}}
+  # How often the daemon verifies the whole archive against its manifests when
+  # 'turnkeyd archive verify' has not (problems go to the log); 0: never.
+  verify_every: {{.Archive.VerifyEvery}}
+  # Where the auditors' read-only web view listens; empty turns it off.
+  listen: "{{.Archive.Listen}}"
+  # The auditors' logins, user: bcrypt hash (e.g. from htpasswd -nbB USER PASSWORD).
+  # With none, the view has no login and may only listen on loopback.
+  users:{{range $u, $h := .Archive.Users}}
+    {{$u}}: "{{$h}}"{{end}}
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test
@@ -112,6 +133,8 @@ type InitOptions struct {
 	// Sandbox: a local trial, where files are copied into in/ by hand
 	// (spool.settle 1s instead of 10s).
 	Sandbox bool
+	// Auditors are archive.users: user name → bcrypt hash.
+	Auditors map[string]string
 }
 
 // Init writes Dir/turnkeyd.yaml and creates the folder tree it names: the
@@ -141,6 +164,7 @@ func Init(opt InitOptions) (string, error) {
 	if opt.Poll > 0 {
 		cfg.Turnkey.Poll = opt.Poll
 	}
+	cfg.Archive.Users = opt.Auditors
 	text, err := RenderConfig(cfg)
 	if err != nil {
 		return "", err

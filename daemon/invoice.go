@@ -50,6 +50,9 @@ func ShowInvoice(ctx context.Context, cfg *Config, number string, out io.Writer)
 		}
 		fmt.Fprintf(out, "  date %s  random %s  intake %d line %d\n", d.InvoiceDate, d.RandomNumber, d.IntakeID, d.Line)
 		fmt.Fprintf(out, "  file %s\n", filepath.Join(d.TargetDir, d.FileName))
+		if a, err := l.ArchivedOf(ctx, d.ID); err == nil {
+			fmt.Fprintf(out, "  archived %s\n", filepath.Join(cfg.Path(cfg.Archive.Dir), filepath.FromSlash(a.Path)))
+		}
 		if d.Location != "" {
 			fmt.Fprintf(out, "  now  %s\n", d.Location)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/turnkeyd/turnkeyd/archive"
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/mig"
 	"github.com/turnkeyd/turnkeyd/spool"
@@ -33,6 +34,10 @@ type Options struct {
 	Poll <-chan time.Time
 	// Listening, when set, receives the HTTP address once it listens.
 	Listening chan<- string
+	// Archive, when set, replaces the archive's catch-up timer.
+	Archive <-chan time.Time
+	// ArchiveListening, when set, receives the web view's address.
+	ArchiveListening chan<- string
 }
 
 // Daemon is turnkeyd running: its components and their shared state.
@@ -48,6 +53,7 @@ type Daemon struct {
 	target   turnkey.Target
 	status   *statusWriter
 	locks    folderLocks // released when Run ends
+	archive  *archive.Archive
 }
 
 // New builds the daemon: it opens the ledger and checks the folders, but
@@ -90,7 +96,8 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 	if err := refuseMissingLedger(cfg); err != nil {
 		return nil, err
 	}
-	d.ledger, err = ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), opt.Log.With("component", "ledger"), ledger.WithClock(opt.Now))
+	d.ledger, err = ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), opt.Log.With("component", "ledger"), ledger.WithClock(opt.Now),
+		archiveBodies(cfg, &d.ledger))
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +135,10 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		now: opt.Now,
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
+	if d.archive, err = newArchive(cfg, d.ledger, opt.Log, opt.Now, d.registry, opt.Archive); err != nil {
+		d.ledger.Close()
+		return nil, err
+	}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log.With("component", "ledger"), opt.Now)
 	registerReady(d.registry, d)
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
@@ -170,6 +181,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		return d.results.Run(gctx)
 	})
+	g.Go(func() error { return d.archiveRun(gctx) })
 	d.log.Info("turnkeyd running", "spool", d.cfg.Path(d.cfg.Spool.Dir), "turnkey", d.cfg.Path(d.cfg.Turnkey.Dir),
 		"ledger", d.ledger.Path(), "mig", d.cfg.MIG.Version, "seller", d.cfg.Seller.BAN)
 	err := g.Wait()

@@ -222,7 +222,11 @@ func SandboxTracks(now time.Time, seller string) []ledger.Track {
 func Sandbox(ctx context.Context, dir string, now time.Time, out io.Writer) (string, error) {
 	path := filepath.Join(dir, "turnkeyd.yaml")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller, Poll: 2 * time.Second, Sandbox: true}); err != nil {
+		auditors, err := sandboxAuditors()
+		if err != nil {
+			return "", err
+		}
+		if _, err := Init(InitOptions{Dir: dir, Seller: SandboxSeller, Poll: 2 * time.Second, Auditors: auditors, Sandbox: true}); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(out, "turnkeyd: created the sandbox in %s (seller %s, a MOF test number)\n", dir, SandboxSeller.BAN)
@@ -234,6 +238,7 @@ func Sandbox(ctx context.Context, dir string, now time.Time, out io.Writer) (str
 	if err := cfg.CreateFolders(); err != nil {
 		return "", err
 	}
+	printArchiveView(cfg, out)
 	l, err := ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), nil)
 	if err != nil {
 		return "", err

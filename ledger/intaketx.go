@@ -258,6 +258,9 @@ func (it *IntakeTx) FindByNumber(seller, action, number string) (*Document, erro
 		return nil, it.fail(fmt.Errorf("find %s %s of %s: %w", action, number, seller, err))
 	}
 	d, err := scanDocument(it.stmts.loadDoc.QueryRowContext(it.ctx, id))
+	if err == nil {
+		err = it.l.restoreBody(it.ctx, d)
+	}
 	if err != nil {
 		return nil, it.fail(fmt.Errorf("load %s %s of %s: %w", action, number, seller, err))
 	}
@@ -278,7 +281,11 @@ func (it *IntakeTx) lookup(key docKey, load bool) (*Document, error) {
 	case !load:
 		return &Document{ID: id, State: state}, nil
 	}
-	return scanDocument(it.stmts.loadDoc.QueryRowContext(it.ctx, id))
+	d, err := scanDocument(it.stmts.loadDoc.QueryRowContext(it.ctx, id))
+	if err == nil {
+		err = it.l.restoreBody(it.ctx, d)
+	}
+	return d, err
 }
 
 // Accept records a valid document in state queued, together with its

@@ -44,6 +44,8 @@ type Ledger struct {
 	r    *sql.DB // read-only pool
 	log  *slog.Logger
 	now  func() time.Time
+
+	bodies BodyLoader // gives back dropped bodies; nil: none are
 }
 
 // Option changes how Open sets up a Ledger.

@@ -204,6 +204,11 @@ func (it *IntakeTx) history(where string, args ...any) ([]Document, error) {
 	if err := rows.Err(); err != nil {
 		return nil, it.fail(fmt.Errorf("history of %v: %w", args[0], err))
 	}
+	for i := range out {
+		if err := it.l.restoreBody(it.ctx, &out[i]); err != nil {
+			return nil, it.fail(fmt.Errorf("history of %v: %w", args[0], err))
+		}
+	}
 	return out, nil
 }
 

@@ -19,25 +19,8 @@ func loadDocument(data []byte) (Document, error) {
 	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, err
 	}
-	var d Document
-	switch h.Type {
-	case F0401, C0401, A0401:
-		d = new(Invoice)
-	case F0501, C0501:
-		d = new(InvoiceVoid)
-	case F0701, C0701:
-		d = new(InvoiceCancel)
-	case G0401, D0401:
-		d = new(Allowance)
-	case G0501, D0501:
-		d = new(AllowanceVoid)
-	case E0402:
-		d = new(BlankTracks)
-	case E0501:
-		d = new(TrackAssignment)
-	case E0504:
-		d = new(WinnerList)
-	default:
+	d := newDocument(h.Type)
+	if d == nil {
 		return nil, fmt.Errorf("unknown message type %q", h.Type)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))

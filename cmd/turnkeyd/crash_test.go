@@ -266,7 +266,8 @@ func newSite(t testing.TB, bin string, tracks []workload.Track, settle string) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	for old, repl := range map[string]string{`listen: "127.0.0.1:9464"`: `listen: ""`, "settle: 10s": "settle: " + settle} {
+	for old, repl := range map[string]string{`listen: "127.0.0.1:9464"`: `listen: ""`, `listen: "127.0.0.1:9465"`: `listen: ""`,
+		"settle: 10s": "settle: " + settle} {
 		if !bytes.Contains(cfg, []byte(old)) {
 			t.Fatalf("the configuration turnkeyd init writes has no %q", old)
 		}

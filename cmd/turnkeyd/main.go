@@ -45,6 +45,10 @@ Commands:
   service install [-config FILE] [-log-file FILE] | uninstall | start | stop
                                  the Windows service (Windows only; Linux: deploy/systemd)
   version                        version, commit, Go version and the MIG versions written
+  archive verify [-config FILE] [-period YYYMM] | archive verify -zip FILE.zip
+                                 check the archive (or an export) against its manifests
+  archive export [-config FILE] -period YYYMM -o FILE.zip
+                                 a period's XML, verdicts, manifests and summary, for auditors
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Flags may come before or after the other arguments.
@@ -87,6 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdService(args, stdout, stderr)
 	case "version", "-version", "--version":
 		return cmdVersion(stdout)
+	case "archive":
+		return cmdArchive(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
