@@ -145,8 +145,9 @@ func Instrument(t Target, transport string, reg prometheus.Registerer) *Instrume
 			Name: "turnkeyd_turnkey_written_bytes_total", Help: "Bytes of message files handed to Turnkey.",
 		}, labels),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "turnkeyd_turnkey_upload_errors_total", Help: "Failed attempts to hand files to Turnkey (they are retried).",
-		}, labels),
+			Name: "turnkeyd_turnkey_upload_errors_total",
+			Help: "Failed attempts to hand files to Turnkey (they are retried), by cause: link (host unreachable, dropped or stalled), host_key, auth, permission, other.",
+		}, []string{"transport", "cause"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "turnkeyd_turnkey_put_duration_seconds", Help: "Time to hand one batch of files to Turnkey durably.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
@@ -156,6 +157,10 @@ func Instrument(t Target, transport string, reg prometheus.Registerer) *Instrume
 		}, labels),
 	}
 	reg.MustRegister(in.files, in.bytes, in.errors, in.duration, in.lastOK)
+	for _, cause := range causes {
+		in.errors.WithLabelValues(transport, cause)
+	}
+	registerLinkMetrics(t, transport, reg)
 	return in
 }
 
@@ -165,7 +170,7 @@ func (in *Instrumented) Put(ctx context.Context, files []File) error {
 	err := in.Target.Put(ctx, files)
 	in.duration.WithLabelValues(in.transport).Observe(time.Since(start).Seconds())
 	if err != nil {
-		in.errors.WithLabelValues(in.transport).Inc()
+		in.errors.WithLabelValues(in.transport, Cause(err)).Inc()
 		return err
 	}
 	n := 0

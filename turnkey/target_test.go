@@ -146,7 +146,7 @@ func TestInstrumentedCountsFilesAndErrors(t *testing.T) {
 	if got := testutil.ToFloat64(target.bytes); got != 5 {
 		t.Errorf("bytes = %v, want 5", got)
 	}
-	if got := testutil.ToFloat64(target.errors); got != 1 {
+	if got := testutil.ToFloat64(target.errors.WithLabelValues("local", "other")); got != 1 {
 		t.Errorf("errors = %v, want 1", got)
 	}
 	if n, err := testutil.GatherAndCount(reg); err != nil || n < 5 {
