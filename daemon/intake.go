@@ -206,7 +206,11 @@ func (in *Intake) process(ctx context.Context, name string) error {
 	} else {
 		log.Info("file already in the ledger; finishing it without reading it again", "intake", intake.ID)
 	}
-	if err := in.flush(ctx, written); err != nil {
+	if err := in.flush(ctx, written); errors.Is(err, turnkey.ErrLinkDown) {
+		// The documents are queued in the ledger; the results poll hands
+		// them over once the link is back. The ERP hears "queued" now.
+		log.Warn("Turnkey host unreachable; documents stay queued", "err", err)
+	} else if err != nil {
 		return err
 	}
 	return in.answer(ctx, intake, start)
