@@ -96,13 +96,13 @@ func (in *Intake) Ready() <-chan struct{} { return in.ready }
 // recover finishes what a crash interrupted: temporary files of writes cut
 // short, documents accepted but not written, and files left in work/.
 func (in *Intake) recover(ctx context.Context) error {
-	if err := in.target.Clean(ctx); err != nil {
+	if err := untilLinkUp(ctx, in.log, func() error { return in.target.Clean(ctx) }); err != nil {
 		return err
 	}
 	if err := in.folder.Clean(); err != nil {
 		return err
 	}
-	if err := in.flush(ctx, nil); err != nil {
+	if err := untilLinkUp(ctx, in.log, func() error { return in.flush(ctx, nil) }); err != nil {
 		return err
 	}
 	names, err := in.folder.InWork()

@@ -122,3 +122,28 @@ func grepLines(text, prefix string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// TestSFTPStartWhileHostDown: a daemon started while the Turnkey host is
+// down does not exit; it stays not ready, saying why, and recovers once
+// the host is back.
+func TestSFTPStartWhileHostDown(t *testing.T) {
+	srv := sshdtest.Start(t)
+	srv.Stop()
+	root := t.TempDir()
+	h := startDaemon(t, func(c *Config) {
+		c.Turnkey.Dir = srv.URL(root)
+		c.Turnkey.SFTP = TurnkeySFTPConfig{Key: srv.KeyFile, KnownHosts: srv.KnownHosts}
+	})
+	h.await("/readyz to say why", func() bool {
+		code, body := h.get("/readyz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "recovering") && strings.Contains(body, "link to the Turnkey host is down")
+	})
+	srv.Restart(t)
+	deadline := time.Now().Add(45 * time.Second)
+	for code, body := h.get("/readyz"); code != http.StatusOK; code, body = h.get("/readyz") {
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready 45s after the host came back: %s", body)
+		}
+		time.Sleep(100 * time.Millisecond) // polling a readiness endpoint with a deadline
+	}
+}
