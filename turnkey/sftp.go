@@ -151,7 +151,7 @@ func (t *SFTPTarget) session(ctx context.Context) (*sftpConn, error) {
 		t.failed(err)
 		var hk *HostKeyError
 		if errors.As(err, &hk) {
-			return nil, err
+			return nil, hk // not "ssh: handshake failed": the host answered, with a key we refuse
 		}
 		return nil, fmt.Errorf("%w: %s: %w", ErrLinkDown, t.cfg.String(), err)
 	}

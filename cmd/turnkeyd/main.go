@@ -34,6 +34,8 @@ Commands:
                                  documents by state: queued, uploaded, accepted, rejected,
                                  waiting, pending (not yet accepted or refused) or all
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
+  doctor [-config FILE]          check Turnkey's folders, local or over SFTP: reach, host key,
+                                 layout, write/rename/delete in each SRC, results, free space
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
@@ -69,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdInvoice(ctx, args, stdout, stderr)
 	case "sim":
 		return cmdSim(ctx, args, stderr)
+	case "doctor":
+		return cmdDoctor(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -253,4 +257,13 @@ func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
 		return exitErr(stderr, err)
 	}
 	return 0
+}
+
+func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("doctor", "doctor [-config FILE]", stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	return daemon.Doctor(ctx, *config, stdout)
 }
