@@ -149,7 +149,7 @@ func (t *SFTPTarget) Probe(ctx context.Context, dir string) error {
 			return err
 		}
 		name := probeName()
-		if err := t.putOne(sc, File{Dir: dir, Name: name, Data: []byte("turnkeyd doctor\n")}); err != nil {
+		if err := t.putOne(sc, sc.c, File{Dir: dir, Name: name, Data: []byte("turnkeyd doctor\n")}); err != nil {
 			return err
 		}
 		return sc.c.Remove(path.Join(dir, name))

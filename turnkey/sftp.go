@@ -119,7 +119,8 @@ func (t *SFTPTarget) Close() error {
 // sftpConn is one SSH connection with its SFTP session.
 type sftpConn struct {
 	ssh     *ssh.Client
-	c       *sftp.Client
+	c       *sftp.Client   // the first session, for everything but uploads
+	uploads []*sftp.Client // one SFTP session per parallel upload, c first
 	fsync   bool
 	stalled atomic.Bool
 	done    chan struct{}
@@ -131,7 +132,9 @@ func (sc *sftpConn) close() {
 	sc.once.Do(func() {
 		close(sc.done)
 		sc.ssh.Close() // first: the SFTP client's Close waits for its reader to end
-		sc.c.Close()
+		for _, c := range sc.uploads {
+			c.Close()
+		}
 	})
 }
 
@@ -192,14 +195,22 @@ func (t *SFTPTarget) dial(ctx context.Context) (*sftpConn, error) {
 		return nil, err
 	}
 	sshc := ssh.NewClient(cc, chans, reqs)
-	c, err := sftp.NewClient(sshc, sftp.UseConcurrentWrites(true), sftp.MaxConcurrentRequestsPerFile(64))
-	if err != nil {
-		sshc.Close()
-		return nil, fmt.Errorf("start SFTP (is the sftp subsystem enabled in the host's sshd_config?): %w", err)
+	// Several SFTP sessions over the one connection: OpenSSH's sftp-server
+	// answers one request at a time, so an fsync in one session would hold
+	// up every other upload.
+	sc := &sftpConn{ssh: sshc, done: make(chan struct{})}
+	for range t.cfg.Parallel {
+		c, err := sftp.NewClient(sshc, sftp.UseConcurrentWrites(true), sftp.MaxConcurrentRequestsPerFile(64))
+		if err != nil {
+			sshc.Close()
+			return nil, fmt.Errorf("start SFTP (is the sftp subsystem enabled in the host's sshd_config?): %w", err)
+		}
+		sc.uploads = append(sc.uploads, c)
 	}
 	nc.SetDeadline(time.Time{})
-	_, fsync := c.HasExtension("fsync@openssh.com")
-	return &sftpConn{ssh: sshc, c: c, fsync: fsync, done: make(chan struct{})}, nil
+	sc.c = sc.uploads[0]
+	_, sc.fsync = sc.c.HasExtension("fsync@openssh.com")
+	return sc, nil
 }
 
 // keepAlive sends a keep-alive when the link is idle and drops a link that
@@ -316,18 +327,28 @@ func (t *SFTPTarget) Put(ctx context.Context, files []File) error {
 				return fmt.Errorf("upload folder: %w", err)
 			}
 		}
+		queue := make(chan File)
 		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(t.cfg.Parallel)
-		for _, f := range files {
-			if gctx.Err() != nil {
-				break
-			}
+		for _, c := range sc.uploads {
 			g.Go(func() error {
-				err := t.putOne(sc, f)
-				progress()
-				return err
+				for f := range queue {
+					if err := t.putOne(sc, c, f); err != nil {
+						return err
+					}
+					progress()
+				}
+				return nil
 			})
 		}
+	send:
+		for _, f := range files {
+			select {
+			case queue <- f:
+			case <-gctx.Done():
+				break send
+			}
+		}
+		close(queue)
 		return g.Wait()
 	})
 }
@@ -335,12 +356,12 @@ func (t *SFTPTarget) Put(ctx context.Context, files []File) error {
 // putOne writes f into the staging folder and renames it into place. A
 // name already in place is the same document handed before (names are
 // unique per document): the staged copy is removed.
-func (t *SFTPTarget) putOne(sc *sftpConn, f File) error {
+func (t *SFTPTarget) putOne(sc *sftpConn, c *sftp.Client, f File) error {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	tmp := path.Join(t.staging, f.Name+"."+hex.EncodeToString(rnd[:])+".tmp")
 	dst := path.Join(f.Dir, f.Name)
-	fh, err := sc.c.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+	fh, err := c.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 	if err != nil {
 		return fmt.Errorf("stage %s on the Turnkey host: %w", tmp, err)
 	}
@@ -352,16 +373,16 @@ func (t *SFTPTarget) putOne(sc *sftpConn, f File) error {
 		err = cerr
 	}
 	if err == nil {
-		err = sc.c.Rename(tmp, dst)
+		err = c.Rename(tmp, dst)
 		if err == nil {
 			return nil
 		}
-		if _, serr := sc.c.Lstat(dst); serr == nil {
-			return sc.c.Remove(tmp) // handed before
+		if _, serr := c.Lstat(dst); serr == nil {
+			return c.Remove(tmp) // handed before
 		}
 		err = fmt.Errorf("rename into %s: %w", f.Dir, err)
 	}
-	sc.c.Remove(tmp)
+	c.Remove(tmp)
 	return fmt.Errorf("upload %s to %s: %w", f.Name, t.cfg.Host, err)
 }
 

@@ -51,7 +51,7 @@ func TestCrashSafetySFTP(t *testing.T) {
 
 // useSFTP points the site's configuration at its Turnkey folder through
 // srv: the same folder, now reached over SFTP.
-func useSFTP(t *testing.T, s *site, srv *sshdtest.Server) {
+func useSFTP(t testing.TB, s *site, srv *sshdtest.Server) {
 	t.Helper()
 	cfg, err := os.ReadFile(s.config)
 	if err != nil {

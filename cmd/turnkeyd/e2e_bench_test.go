@@ -53,6 +53,8 @@ import (
 //	              of a batch at once)
 //	ratio-%       docs/s as a share of raw-files/s (the goal: ≥ 70)
 //	ratio8-%      docs/s as a share of raw8-files/s
+//	sftp-docs/s   the same run with turnkey.dir on a real sshd on this machine
+//	sftp-%        sftp-docs/s as a share of docs/s (the SFTP goal: ≥ 50)
 //
 // TURNKEYD_BENCH_INPROCESS=1 runs the daemon inside the test process instead
 // (daemon.RunConfig), so that -cpuprofile and -memprofile cover it; its RSS
@@ -78,6 +80,8 @@ func BenchmarkEndToEnd(b *testing.B) {
 		after[1] = rawLimit(b, n-n/2, pilot.avgSize, 8)
 		after[0] = rawLimit(b, n-n/2, pilot.avgSize, 1)
 		raw, raw8 := before[0].add(after[0]).rate(), before[1].add(after[1]).rate()
+		remote := runEndToEnd(b, sftpSite(b, bin), benchFiles(n), false)
+		reportSFTP(b, run, remote)
 		b.ReportMetric(run.docsPerSec, "docs/s")
 		b.ReportMetric(run.p50.Seconds()*1000, "p50-ms")
 		b.ReportMetric(run.p99.Seconds()*1000, "p99-ms")
