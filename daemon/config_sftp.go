@@ -85,7 +85,7 @@ func (c *Config) SFTP() (turnkey.SFTPConfig, error) {
 	case s.Key == "" && s.PasswordFile == "" && s.PasswordEnv == "":
 		return out, fmt.Errorf("turnkey.sftp.key is required for %s (or password_file / password_env)", out.String())
 	case s.Parallel < 0 || s.Parallel > 64:
-		return out, fmt.Errorf("turnkey.sftp.parallel: %d is out of range: 1 to 64 (0: 8)", s.Parallel)
+		return out, fmt.Errorf("turnkey.sftp.parallel: %d is out of range: 1 to 64 (0: 16)", s.Parallel)
 	case s.Timeout < 0 || s.ConnectTimeout < 0 || s.KeepAlive < 0:
 		return out, fmt.Errorf("turnkey.sftp: timeouts must not be negative")
 	}

@@ -96,7 +96,7 @@ turnkey:
     connect_timeout: {{.Turnkey.SFTP.ConnectTimeout}}
     timeout: {{.Turnkey.SFTP.Timeout}}
     keepalive: {{.Turnkey.SFTP.KeepAlive}}
-    # Files uploaded at once over the one connection; 0: 8.
+    # Files uploaded at once over the one connection; 0: 16 (one SFTP session each).
     parallel: {{.Turnkey.SFTP.Parallel}}
 
 http:

@@ -29,7 +29,7 @@ type SFTPConfig struct {
 	DialTimeout time.Duration // TCP connect and SSH handshake; 15s when 0
 	Timeout     time.Duration // one request; a server silent that long is dropped; 30s when 0
 	KeepAlive   time.Duration // keep-alive interval on an idle link; 15s when 0
-	Parallel    int           // files uploaded at once; 8 when 0
+	Parallel    int           // files uploaded at once; 16 when 0 (one SFTP session each)
 }
 
 // IsSFTP reports whether a turnkey.dir is an sftp:// URL.
@@ -103,7 +103,7 @@ func (c *SFTPConfig) withDefaults() SFTPConfig {
 		d.KeepAlive = 15 * time.Second
 	}
 	if d.Parallel <= 0 {
-		d.Parallel = 8
+		d.Parallel = 16
 	}
 	return d
 }

@@ -63,6 +63,7 @@ func useSFTP(t testing.TB, s *site, srv *sshdtest.Server) {
 		`    known_hosts: ""`: `    known_hosts: "` + srv.KnownHosts + `"`,
 		"    timeout: 0s\n":   "    timeout: 10s\n",
 		"    keepalive: 0s\n": "    keepalive: 5s\n",
+		"    parallel: 0\n":   "    parallel: " + envStr("TURNKEYD_SFTP_PARALLEL", "0") + "\n",
 	} {
 		if !bytes.Contains(cfg, []byte(old)) {
 			t.Fatalf("the configuration turnkeyd init writes has no %q", old)
@@ -72,4 +73,11 @@ func useSFTP(t testing.TB, s *site, srv *sshdtest.Server) {
 	if err := os.WriteFile(s.config, cfg, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func envStr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }
