@@ -43,7 +43,8 @@ run: build
 
 # The mig micro-benchmarks, then the end-to-end benchmark of the real binary:
 # 50,000 documents from CSV drop to durable XML, against this machine's raw
-# write+fsync+rename limit (TURNKEYD_BENCH_DOCS=5000 for a quick run). Figures
+# write+fsync+rename limit and, in the same run, over SFTP to a local sshd
+# (TURNKEYD_BENCH_DOCS=5000 for a quick run). Figures
 # and how to read them: docs/PERFORMANCE.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./mig/...

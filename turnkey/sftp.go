@@ -333,6 +333,7 @@ func (t *SFTPTarget) Put(ctx context.Context, files []File) error {
 			g.Go(func() error {
 				for f := range queue {
 					if err := t.putOne(sc, c, f); err != nil {
+						sc.made.Delete(f.Dir) // someone may have removed or replaced it: look again next time
 						return err
 					}
 					progress()

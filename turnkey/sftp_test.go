@@ -182,6 +182,16 @@ func TestSFTPTargetUnwritableSRC(t *testing.T) {
 	if err := target.Put(ctx, files); err != nil {
 		t.Fatal(err)
 	}
+	// SRC replaced by a file while connected: the folder is looked at again.
+	os.RemoveAll(src)
+	os.WriteFile(src, nil, 0o644)
+	if err := target.Put(ctx, []File{{Dir: src, Name: "b.xml", Data: []byte("<b/>")}}); err == nil || errors.Is(err, ErrLinkDown) {
+		t.Fatalf("Put into a SRC replaced by a file: err = %v", err)
+	}
+	os.Remove(src)
+	if err := target.Put(ctx, []File{{Dir: src, Name: "b.xml", Data: []byte("<b/>")}}); err != nil {
+		t.Fatalf("Put once SRC is back: %v", err)
+	}
 	if left, _ := os.ReadDir(filepath.Join(root, ".turnkeyd-staging")); len(left) != 0 {
 		t.Errorf("staging keeps %v", left)
 	}
