@@ -1,8 +1,11 @@
 package turnkey
 
 import (
+	"bytes"
 	"context"
+	"encoding/pem"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -255,3 +258,47 @@ func TestSFTPTargetDetectsStall(t *testing.T) {
 }
 
 func fingerprint(k ssh.PublicKey) string { return ssh.FingerprintSHA256(k) }
+
+// An encrypted key needs its passphrase, and the passphrase is in no log
+// line. (Each use of the key runs its bcrypt KDF: a few seconds under -race,
+// so one failing and one good case only.)
+func TestSFTPTargetEncryptedKey(t *testing.T) {
+	srv := sshdtest.Start(t)
+	const passphrase = "correct horse battery staple"
+	pemData, err := os.ReadFile(srv.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := ssh.ParseRawPrivateKey(pemData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKeyWithPassphrase(raw, "", []byte(passphrase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypted := filepath.Join(t.TempDir(), "id_encrypted")
+	if err := os.WriteFile(encrypted, pem.EncodeToMemory(block), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := SFTPConfig{KeyFile: encrypted, KnownHosts: srv.KnownHosts}
+	if err := cfg.ParseSFTPURL(srv.URL(t.TempDir())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewSFTPTarget(cfg, nil); err == nil || !strings.Contains(err.Error(), "passphrase_file or passphrase_env") {
+		t.Fatalf("an encrypted key without its passphrase: err = %v", err)
+	}
+	cfg.Passphrase = []byte(passphrase)
+	var logs bytes.Buffer
+	target, err := NewSFTPTarget(cfg, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	if err := target.Ready(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "connected to the Turnkey host") || strings.Contains(logs.String(), passphrase) {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
