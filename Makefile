@@ -53,8 +53,9 @@ run: build
 # The mig micro-benchmarks, then the real binary: `turnkeyd check` against
 # xmllint on 10,000 F0401 files, and 50,000 documents from CSV drop to
 # durable XML against this machine's drop limit, the best of 1 to 16 writers
-# and syncfs batches (TURNKEYD_BENCH_DOCS=5000 for a quick run). Each prints
-# a table of ratios. Figures and how to read them: docs/PERFORMANCE.md.
+# and syncfs batches, and in the same run over SFTP to a local sshd
+# (TURNKEYD_BENCH_DOCS=5000 for a quick run). Each prints a table of ratios.
+# Figures and how to read them: docs/PERFORMANCE.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./mig/...
 	$(GO) test -run '^$$' -bench 'Check$$|EndToEnd' -benchtime 1x -timeout 30m ./cmd/turnkeyd

@@ -83,6 +83,7 @@ type TurnkeyConfig struct {
 	Upload  map[string]string `yaml:"upload"`
 	Results ResultsConfig     `yaml:"results"`
 	Poll    time.Duration     `yaml:"poll"`
+	SFTP    TurnkeySFTPConfig `yaml:"sftp"`
 }
 
 // ResultsConfig locates what Turnkey's Unpack task leaves after a download
@@ -264,6 +265,7 @@ func (c *Config) Validate() error {
 			bad(key, "is required")
 		}
 	}
+	errs = append(errs, c.validateSFTP()...)
 	if c.Turnkey.Poll < 100*time.Millisecond {
 		bad("turnkey.poll", "%s is too short: at least 100ms", c.Turnkey.Poll)
 	}
@@ -316,7 +318,7 @@ func (c *Config) Location() *time.Location {
 
 // Path resolves a configured path against the configuration's folder.
 func (c *Config) Path(p string) string {
-	if p == "" || filepath.IsAbs(p) || c.base == "" {
+	if p == "" || filepath.IsAbs(p) || c.base == "" || turnkey.IsSFTP(p) {
 		return p
 	}
 	return filepath.Join(c.base, p)

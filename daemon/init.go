@@ -91,6 +91,28 @@ turnkey:
     summary_result: {{.Turnkey.Results.SummaryResult}}
     e0501: {{.Turnkey.Results.E0501}}
     e0504: {{.Turnkey.Results.E0504}}
+  # Only when dir is sftp://USER@HOST[:PORT]/PATH (Turnkey on another host;
+  # PATH is its work folder there, /C:/EINVTurnkey on Windows). See
+  # docs/turnkey.md; check it with: turnkeyd doctor -config FILE.
+  sftp:
+    # Private key file; its passphrase only from a file or a variable.
+    key: "{{.Turnkey.SFTP.Key}}"
+    passphrase_file: "{{.Turnkey.SFTP.PassphraseFile}}"
+    passphrase_env: "{{.Turnkey.SFTP.PassphraseEnv}}"
+    # Password login, if the host wants one: only from a file or a variable.
+    password_file: "{{.Turnkey.SFTP.PasswordFile}}"
+    password_env: "{{.Turnkey.SFTP.PasswordEnv}}"
+    # Required: OpenSSH known_hosts with the host's key. An unknown or changed
+    # key is refused (ssh-keyscan -p PORT HOST >> FILE, after checking the
+    # fingerprint with the host's administrator).
+    known_hosts: "{{.Turnkey.SFTP.KnownHosts}}"
+    # Connect and handshake limit, request timeout (a silent host is dropped
+    # and dialled again) and keep-alive interval; 0: 15s, 30s, 15s.
+    connect_timeout: {{.Turnkey.SFTP.ConnectTimeout}}
+    timeout: {{.Turnkey.SFTP.Timeout}}
+    keepalive: {{.Turnkey.SFTP.KeepAlive}}
+    # Files uploaded at once over the one connection; 0: 16 (one SFTP session each).
+    parallel: {{.Turnkey.SFTP.Parallel}}
 
 http:
   # Where /metrics, /healthz and /readyz are served; empty turns HTTP off.
@@ -217,7 +239,7 @@ func (c *Config) CreateFolders() error {
 // folder, i.e. is not a real Turnkey installation.
 func (c *Config) SandboxTurnkey() bool {
 	rel, err := filepath.Rel(c.base, c.Path(c.Turnkey.Dir))
-	return err == nil && rel != ".." && !filepath.IsAbs(rel) && (len(rel) < 3 || rel[:3] != "../")
+	return err == nil && !turnkey.IsSFTP(c.Turnkey.Dir) && rel != ".." && !filepath.IsAbs(rel) && (len(rel) < 3 || rel[:3] != "../")
 }
 
 // UploadHeads lists the messages turnkeyd writes in the configured version.
@@ -239,16 +261,10 @@ func (c *Config) UploadDir(h mig.Head) string {
 	if dir == "" {
 		dir = turnkey.DefaultUploadDir(h)
 	}
-	if filepath.IsAbs(dir) {
-		return dir
-	}
-	return filepath.Join(c.Path(c.Turnkey.Dir), dir)
+	return c.turnkeyPath(dir)
 }
 
 // ResultDir resolves a turnkey.results folder against turnkey.dir.
 func (c *Config) ResultDir(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(c.Path(c.Turnkey.Dir), p)
+	return c.turnkeyPath(p)
 }

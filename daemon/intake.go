@@ -101,13 +101,13 @@ func (in *Intake) Ready() <-chan struct{} { return in.ready }
 // a spool or Turnkey folder that cannot be cleaned stops the start; a file
 // that cannot be finished now is retried while running (see attempt).
 func (in *Intake) recover(ctx context.Context) error {
-	if err := in.target.Clean(ctx); err != nil {
+	if err := untilLinkUp(ctx, in.log, func() error { return in.target.Clean(ctx) }); err != nil {
 		return err
 	}
 	if err := in.folder.Clean(); err != nil {
 		return err
 	}
-	if err := in.flush(ctx, nil); err != nil {
+	if err := untilLinkUp(ctx, in.log, func() error { return in.flush(ctx, nil) }); err != nil {
 		// The same hand-over is tried again with every file and every
 		// poll of Turnkey's results.
 		in.log.Error("documents not handed to Turnkey at start; retrying while running", "err", err)
@@ -279,7 +279,11 @@ func (in *Intake) process(ctx context.Context, name string) (committed bool, err
 	} else {
 		log.Info("file already in the ledger; finishing it without reading it again", "intake", intake.ID)
 	}
-	if err := in.flush(ctx, written); err != nil {
+	if err := in.flush(ctx, written); errors.Is(err, turnkey.ErrLinkDown) {
+		// The documents are queued in the ledger; the results poll hands
+		// them over once the link is back. The ERP hears "queued" now.
+		log.Warn("Turnkey host unreachable; documents stay queued", "err", err)
+	} else if err != nil {
 		return true, err
 	}
 	return true, in.answer(ctx, intake, start)

@@ -6,10 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +26,7 @@ import (
 // cannot be read is copied aside with an error file, never deleted.
 type Results struct {
 	ledger   *ledger.Ledger
+	folders  turnkey.Reader // Turnkey's folders, through the target
 	status   *statusWriter
 	written  func(context.Context) error // hands released documents to Turnkey
 	dirs     map[string]string           // result kind → folder
@@ -81,7 +80,7 @@ func (r *Results) Cycle(ctx context.Context) error {
 	errs := []error{r.pickups(ctx)}
 	var lists [][]string
 	for _, kind := range []string{kindProcess, kindSummary} {
-		paths, err := r.list(kind)
+		paths, err := r.list(ctx, kind)
 		errs = append(errs, err)
 		lists = append(lists, paths)
 	}
@@ -132,7 +131,7 @@ func (r *Results) pickups(ctx context.Context) error {
 
 // pickupsIn settles the documents handed to one SRC folder that have left it.
 func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Handoff) error {
-	waiting, err := turnkey.Waiting(dir)
+	waiting, err := r.folders.Waiting(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -153,7 +152,7 @@ func (r *Results) pickupsIn(ctx context.Context, dir string, docs []ledger.Hando
 			oldest = d.WrittenAt
 		}
 	}
-	moved, err := turnkey.Moved(dir, oldest)
+	moved, err := r.folders.Moved(ctx, dir, oldest)
 	if err != nil {
 		return err
 	}
@@ -204,37 +203,17 @@ func (r *Results) logPickups(dir string, picked map[string]int) {
 }
 
 // list returns the files of a kind, in name order.
-func (r *Results) list(kind string) ([]string, error) {
+func (r *Results) list(ctx context.Context, kind string) ([]string, error) {
 	root := r.dirs[kind]
-	var paths []string
-	err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
-		switch {
-		case errors.Is(err, fs.ErrNotExist) && path == root:
-			return fs.SkipAll
-		case err != nil && path != root:
-			// One folder that cannot be listed hides only its own files.
-			r.log.Error("result folder not listed; its files wait", "kind", kind, "folder", path, "err", err)
-			r.metrics.errors.Inc()
-			if e != nil && e.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		case err != nil:
-			return err
-		case e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") && !strings.HasSuffix(e.Name(), ".tmp"):
-			paths = append(paths, path)
-		}
-		return nil
-	})
+	paths, err := r.folders.List(ctx, root)
 	if err != nil {
 		return nil, fmt.Errorf("%s folder %s: %w", kind, root, err)
 	}
-	slices.Sort(paths)
 	return paths, nil
 }
 
 func (r *Results) resultFile(ctx context.Context, kind, path string) error {
-	data, ok, err := r.readResultFile(kind, path)
+	data, ok, err := r.readResultFile(ctx, kind, path)
 	if err != nil || !ok {
 		return err
 	}

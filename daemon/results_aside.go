@@ -35,8 +35,8 @@ type asideKey struct {
 // readResultFile reads a result file, or sets it aside (an error text in
 // the aside folder, counted and logged once) when it cannot be read or is
 // larger than the cap; ok is false for a file set aside.
-func (r *Results) readResultFile(kind, path string) (data []byte, ok bool, err error) {
-	info, err := os.Stat(path)
+func (r *Results) readResultFile(ctx context.Context, kind, path string) (data []byte, ok bool, err error) {
+	info, err := r.folders.Stat(ctx, path)
 	if err != nil {
 		return nil, false, r.setAsideUnread(kind, path, nil, err)
 	}
@@ -47,7 +47,7 @@ func (r *Results) readResultFile(kind, path string) (data []byte, ok bool, err e
 	if info.Size() > limit {
 		return nil, false, r.setAsideUnread(kind, path, info, fmt.Errorf("the file has %d bytes, more than the %d a result file may have; it was not read", info.Size(), limit))
 	}
-	if data, err = os.ReadFile(path); err != nil {
+	if data, err = r.folders.ReadFile(ctx, path); err != nil {
 		return nil, false, r.setAsideUnread(kind, path, info, err)
 	}
 	delete(r.unread, path)

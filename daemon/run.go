@@ -88,11 +88,14 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 	if err := folder.Ensure(); err != nil {
 		return nil, err
 	}
-	local := turnkey.NewLocalTarget(cfg.Path(cfg.Turnkey.Dir))
-	if err := local.Ready(ctx); err != nil {
+	target, transport, err := newTarget(cfg, opt.Log.With("component", "turnkey"))
+	if err != nil {
 		return nil, err
 	}
-	d.target = turnkey.Instrument(local, "local", d.registry)
+	if err := target.Ready(ctx); err != nil && !errors.Is(err, turnkey.ErrLinkDown) {
+		return nil, err // a missing folder, a refused host key: no use retrying
+	}
+	d.target = turnkey.Instrument(target, transport, d.registry)
 	if err := refuseMissingLedger(cfg); err != nil {
 		return nil, err
 	}
@@ -126,7 +129,7 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 	d.status = status
 	d.intake.status = status
 	d.results = &Results{
-		ledger: d.ledger, status: status, log: opt.Log.With("component", "turnkey"),
+		ledger: d.ledger, status: status, log: opt.Log.With("component", "turnkey"), folders: target,
 		written: func(ctx context.Context) error { return d.intake.flush(ctx, nil) },
 		dirs: map[string]string{kindProcess: cfg.ResultDir(cfg.Turnkey.Results.ProcessResult),
 			kindSummary: cfg.ResultDir(cfg.Turnkey.Results.SummaryResult)},

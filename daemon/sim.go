@@ -24,7 +24,7 @@ func SimConfig(cfg *Config) sim.Config {
 	}
 	r := cfg.Turnkey.Results
 	return sim.Config{
-		TurnkeyDir: cfg.Path(cfg.Turnkey.Dir), UploadDirs: dirs,
+		TurnkeyDir: cfg.TurnkeyRoot(), UploadDirs: dirs,
 		ProcessResultDir: cfg.ResultDir(r.ProcessResult), SummaryResultDir: cfg.ResultDir(r.SummaryResult),
 		E0501Dir: cfg.ResultDir(r.E0501), E0504Dir: cfg.ResultDir(r.E0504),
 		Sellers: []string{cfg.Seller.BAN},

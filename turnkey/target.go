@@ -2,9 +2,7 @@ package turnkey
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -86,12 +84,17 @@ func (t *LocalTarget) Put(ctx context.Context, files []File) error {
 // Handed lists dir and the BAK and ERR folders beside it
 // (<MSG>/BAK/<yyyyMMdd>/<HH-HH>/name and the same under ERR), from the day
 // before since onwards.
-func (t *LocalTarget) Handed(_ context.Context, dir string, since time.Time) (map[string]bool, error) {
-	names, err := Waiting(dir)
+func (t *LocalTarget) Handed(ctx context.Context, dir string, since time.Time) (map[string]bool, error) {
+	return handed(ctx, localFS{}, dir, since)
+}
+
+// handed is Handed on any file system.
+func handed(ctx context.Context, l lister, dir string, since time.Time) (map[string]bool, error) {
+	names, err := waiting(ctx, l, dir)
 	if err != nil {
 		return nil, err
 	}
-	moved, err := Moved(dir, since)
+	moved, err := moved(ctx, l, dir, since)
 	if err != nil {
 		return nil, err
 	}
@@ -99,53 +102,6 @@ func (t *LocalTarget) Handed(_ context.Context, dir string, since time.Time) (ma
 		names[name] = true
 	}
 	return names, nil
-}
-
-// Waiting returns the names of the files in the upload folder dir, which
-// Turnkey has not taken yet; none when dir does not exist.
-func Waiting(dir string) (map[string]bool, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("upload folder %s: %w", dir, err)
-	}
-	names := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		names[e.Name()] = true
-	}
-	return names, nil
-}
-
-// Moved lists the files Turnkey moved out of the upload folder src into the
-// BAK and ERR folders beside it, name → path, looking only at the dated
-// sub-folders from the day before since onwards (Turnkey names them in its
-// own time zone; the day's margin covers any offset).
-func Moved(src string, since time.Time) (map[string]string, error) {
-	out := map[string]string{}
-	first := since.AddDate(0, 0, -1).Format("20060102")
-	for _, sub := range []string{"BAK", "ERR"} {
-		root := filepath.Join(filepath.Dir(src), sub)
-		days, err := os.ReadDir(root)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		for _, day := range days {
-			if !day.IsDir() || day.Name() < first {
-				continue
-			}
-			err := filepath.WalkDir(filepath.Join(root, day.Name()), func(path string, e fs.DirEntry, err error) error {
-				if err == nil && e.Type().IsRegular() {
-					out[e.Name()] = path
-				}
-				return err
-			})
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
 }
 
 // Clean removes the temporary files a killed run left in the staging
@@ -194,8 +150,9 @@ func Instrument(t Target, transport string, reg prometheus.Registerer) *Instrume
 			Name: "turnkeyd_turnkey_written_bytes_total", Help: "Bytes of message files handed to Turnkey.",
 		}, labels),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "turnkeyd_turnkey_upload_errors_total", Help: "Failed attempts to hand files to Turnkey (they are retried).",
-		}, labels),
+			Name: "turnkeyd_turnkey_upload_errors_total",
+			Help: "Failed attempts to hand files to Turnkey (they are retried), by cause: link (host unreachable, dropped or stalled), host_key, auth, permission, other.",
+		}, []string{"transport", "cause"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "turnkeyd_turnkey_put_duration_seconds", Help: "Time to hand one batch of files to Turnkey durably.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
@@ -207,9 +164,13 @@ func Instrument(t Target, transport string, reg prometheus.Registerer) *Instrume
 	reg.MustRegister(in.files, in.bytes, in.errors, in.duration, in.lastOK)
 	// Counters exist from the start at 0: a dashboard shows "no errors"
 	// rather than no data, and increase() sees the first one.
-	for _, c := range []*prometheus.CounterVec{in.files, in.bytes, in.errors} {
+	for _, c := range []*prometheus.CounterVec{in.files, in.bytes} {
 		c.WithLabelValues(transport)
 	}
+	for _, cause := range causes {
+		in.errors.WithLabelValues(transport, cause)
+	}
+	registerLinkMetrics(t, transport, reg)
 	return in
 }
 
@@ -219,7 +180,7 @@ func (in *Instrumented) Put(ctx context.Context, files []File) error {
 	err := in.Target.Put(ctx, files)
 	in.duration.WithLabelValues(in.transport).Observe(time.Since(start).Seconds())
 	if err != nil {
-		in.errors.WithLabelValues(in.transport).Inc()
+		in.errors.WithLabelValues(in.transport, Cause(err)).Inc()
 		return err
 	}
 	n := 0

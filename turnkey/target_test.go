@@ -10,12 +10,30 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/turnkeyd/turnkeyd/internal/sshdtest"
 )
 
-func TestLocalTargetPutAndHanded(t *testing.T) {
-	root := t.TempDir()
+func TestTargetPutAndHanded(t *testing.T) {
+	t.Run("local", func(t *testing.T) {
+		root := t.TempDir()
+		checkPutAndHanded(t, NewLocalTarget(root), root)
+	})
+	t.Run("sftp", func(t *testing.T) {
+		root := t.TempDir()
+		checkPutAndHanded(t, newTestSFTP(t, sshdtest.Start(t), root, nil), root)
+	})
+}
+
+// checkPutAndHanded puts files through target into root (a local folder,
+// which an SFTP target reaches through the local sshd) and checks what
+// Handed and Moved find after Turnkey moved some.
+func checkPutAndHanded(t *testing.T, target interface {
+	Target
+	Reader
+}, root string) {
+	t.Helper()
 	src := filepath.Join(root, "UpCast", "B2SSTORAGE", "F0401", "SRC")
-	target := NewLocalTarget(root)
 	ctx := context.Background()
 	files := []File{{Dir: src, Name: "a.xml", Data: []byte("<a/>")}, {Dir: src, Name: "b.xml", Data: []byte("<b/>")}}
 	if err := target.Put(ctx, files); err != nil {
@@ -58,7 +76,7 @@ func TestLocalTargetPutAndHanded(t *testing.T) {
 			t.Errorf("Handed since %s: %s = %v, want %v (all: %v)", since.Format(time.DateOnly), name, got[name], want, got)
 		}
 	}
-	moved, err := Moved(src, since)
+	moved, err := target.Moved(ctx, src, since)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +146,7 @@ func TestInstrumentedCountsFilesAndErrors(t *testing.T) {
 	if got := testutil.ToFloat64(target.bytes); got != 5 {
 		t.Errorf("bytes = %v, want 5", got)
 	}
-	if got := testutil.ToFloat64(target.errors); got != 1 {
+	if got := testutil.ToFloat64(target.errors.WithLabelValues("local", "other")); got != 1 {
 		t.Errorf("errors = %v, want 1", got)
 	}
 	if n, err := testutil.GatherAndCount(reg); err != nil || n < 5 {

@@ -65,6 +65,20 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		docs, kills = envInt(t, "TURNKEYD_CRASH_DOCS", 2000), envInt(t, "TURNKEYD_CRASH_KILLS", 3)
 	}
+	crashRun(t, crashPlan{docs: docs, kills: kills})
+}
+
+// crashPlan is one crash test: its size and, for a variant, a change to the
+// site before the first start and something done during run i (after its
+// start and drop, before its kill).
+type crashPlan struct {
+	docs, kills int
+	setup       func(s *site)
+	during      func(s *site, i int, p *proc)
+}
+
+func crashRun(t *testing.T, plan crashPlan) {
+	docs, kills := plan.docs, plan.kills
 	seed := uint64(envInt(t, "TURNKEYD_CRASH_SEED", int(time.Now().UnixNano()%1e9)))
 	t.Logf("seed %d (TURNKEYD_CRASH_SEED=%d reproduces the files and kill moments)", seed, seed)
 	start := time.Now()
@@ -73,6 +87,9 @@ func TestCrashSafety(t *testing.T) {
 
 	bin := buildDaemon(t, os.Getenv("TURNKEYD_CRASH_RACE") == "1")
 	s := newSite(t, bin, crashTracks, "0s")
+	if plan.setup != nil {
+		plan.setup(s)
+	}
 	opt := workload.Realistic(seed, "CR", docs)
 	// From a handful of documents to 1,200 (at 20,000 documents; scaled
 	// with the size, so that any run has 40-60 files).
@@ -130,6 +147,9 @@ func TestCrashSafety(t *testing.T) {
 				map[bool]string{true: "a file was in work/", false: "idle"}[busy], took.Round(time.Millisecond))
 			sampler.sample()
 			p = s.start(t)
+		}
+		if plan.during != nil {
+			plan.during(s, i, p)
 		}
 		began := time.Now()
 		hit := s.killWhen(t, p, kind, rng)

@@ -56,6 +56,8 @@ import (
 //	ratio-%        docs/s as a share of limit-files/s (the goal: ≥ 90)
 //	ratio1-%       docs/s as a share of one writer's files/s: the yardstick
 //	               before 2026-12-04, kept to compare with older figures
+//	sftp-docs/s    the same run with turnkey.dir on a real sshd on this machine
+//	sftp-%         sftp-docs/s as a share of docs/s (the SFTP goal: ≥ 50)
 //
 // TURNKEYD_BENCH_INPROCESS=1 runs the daemon inside the test process instead
 // (daemon.RunConfig), so that -cpuprofile and -memprofile cover it; its RSS
@@ -78,6 +80,8 @@ func BenchmarkEndToEnd(b *testing.B) {
 			b.StopTimer()
 		})
 		one := limit.runs[0].rate()
+		remote := runEndToEnd(b, sftpSite(b, bin), benchFiles(n), false)
+		reportSFTP(b, run, remote)
 		b.ReportMetric(run.docsPerSec, "docs/s")
 		b.ReportMetric(run.p50.Seconds()*1000, "p50-ms")
 		b.ReportMetric(run.p99.Seconds()*1000, "p99-ms")

@@ -49,6 +49,8 @@ Commands:
                                  check the archive (or an export) against its manifests
   archive export [-config FILE] -period YYYMM -o FILE.zip
                                  a period's XML, verdicts, manifests and summary, for auditors
+  doctor [-config FILE]          check Turnkey's folders, local or over SFTP: reach, host key,
+                                 layout, write/rename/delete in each SRC, results, free space
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Flags may come before or after the other arguments.
@@ -93,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdVersion(stdout)
 	case "archive":
 		return cmdArchive(ctx, args, stdout, stderr)
+	case "doctor":
+		return cmdDoctor(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -344,4 +348,13 @@ func cmdLedger(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitErr(stderr, err)
 	}
 	return 0
+}
+
+func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("doctor", "doctor [-config FILE]", stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	if code, ok := noArgs(fs, args); !ok {
+		return code
+	}
+	return daemon.Doctor(ctx, *config, stdout)
 }
