@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,7 +84,7 @@ func TestReopen(t *testing.T) {
 func TestNewerSchemaRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ledger.db")
 	l := openAt(t, path)
-	if _, err := l.w.Exec("PRAGMA user_version = 5"); err != nil {
+	if _, err := l.w.Exec("PRAGMA user_version = 50"); err != nil {
 		t.Fatal(err)
 	}
 	l.Close()
@@ -92,7 +93,10 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if !errors.As(err, &sv) {
 		t.Fatalf("Open: %v, want a SchemaVersionError", err)
 	}
-	want := "ledger schema version 5 is newer than this turnkeyd (1); upgrade turnkeyd"
+	want := fmt.Sprintf("ledger schema version 50 is newer than this turnkeyd (%d); upgrade turnkeyd", sv.Binary)
+	if ms, _ := loadMigrations(migrations); sv.Binary != len(ms) {
+		t.Errorf("binary version %d, want %d", sv.Binary, len(ms))
+	}
 	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q, want it to name %s and say %q", err, path, want)
 	}
