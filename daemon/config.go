@@ -34,6 +34,7 @@ type Config struct {
 	Turnkey  TurnkeyConfig `yaml:"turnkey"`
 	HTTP     HTTPConfig    `yaml:"http"`
 	Log      LogConfig     `yaml:"log"`
+	Jobs     JobsConfig    `yaml:"jobs"`
 
 	// file is the path the configuration was read from; base is its folder.
 	file, base string
@@ -109,6 +110,7 @@ func DefaultConfig() Config {
 		}, Poll: 10 * time.Second},
 		HTTP: HTTPConfig{Listen: "127.0.0.1:9464"},
 		Log:  LogConfig{Level: "info", Format: "text"},
+		Jobs: DefaultJobsConfig(),
 	}
 }
 
@@ -290,6 +292,7 @@ func (c *Config) Validate() error {
 	if !slices.Contains([]string{"text", "json"}, c.Log.Format) {
 		bad("log.format", "%q is not one of text, json", c.Log.Format)
 	}
+	errs = append(errs, c.Jobs.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -86,6 +86,25 @@ log:
   level: {{.Log.Level}}
   # text or json.
   format: {{.Log.Format}}
+
+jobs:
+  # The scheduled work of the bimonthly calendar (docs/calendar.md). Each job
+  # has a cron schedule (minute hour day-of-month month day-of-week, or
+  # @hourly, @daily...) evaluated in timezone, and can be turned off. Every
+  # run is recorded in the ledger; see them with "turnkeyd jobs list".
+  # A running job holds its key (e.g. a period) this long without renewing
+  # it; a crashed process's key is free again after it.
+  lease: {{.Jobs.Lease}}
+  # Wait before a failed run is tried again (or the next tick, if sooner).
+  retry: {{.Jobs.Retry}}
+  tracks:
+    # Imports each E0501 (track allocation) Turnkey downloads into
+    # turnkey.results.e0501, once; also once at start.
+    schedule: "{{.Jobs.Tracks.Schedule}}"
+    enabled: {{.Jobs.Tracks.Enabled}}
+    # From this day of an even month, a seller without tracks for the
+    # coming period is reported (metric and alert).
+    check_from_day: {{.Jobs.Tracks.CheckFromDay}}
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/turnkeyd/turnkeyd/jobs"
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/mig"
 	"github.com/turnkeyd/turnkeyd/spool"
@@ -33,6 +34,8 @@ type Options struct {
 	Poll <-chan time.Time
 	// Listening, when set, receives the HTTP address once it listens.
 	Listening chan<- string
+	// After waits for the jobs' schedule (with Now, a fast clock); time.After when nil.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Daemon is turnkeyd running: its components and their shared state.
@@ -47,6 +50,7 @@ type Daemon struct {
 	watcher  *spool.Watcher
 	target   turnkey.Target
 	status   *statusWriter
+	jobs     *jobs.Scheduler
 }
 
 // New builds the daemon: it opens the ledger and checks the folders, but
@@ -108,6 +112,10 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)
+	if d.jobs, err = newScheduler(cfg, d.ledger, opt.Log, d.registry, jobs.Clock{Now: opt.Now, After: opt.After}, ""); err != nil {
+		d.ledger.Close()
+		return nil, err
+	}
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return d, nil
 }
@@ -145,6 +153,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 			return nil
 		}
 		return d.results.Run(gctx)
+	})
+	g.Go(func() error {
+		select { // the calendar's jobs start once the spool recovered
+		case <-d.intake.Ready():
+		case <-gctx.Done():
+			return nil
+		}
+		return d.jobs.Run(gctx)
 	})
 	d.log.Info("turnkeyd running", "spool", d.cfg.Path(d.cfg.Spool.Dir), "turnkey", d.cfg.Path(d.cfg.Turnkey.Dir),
 		"ledger", d.ledger.Path(), "mig", d.cfg.MIG.Version, "seller", d.cfg.Seller.BAN)

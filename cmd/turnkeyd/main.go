@@ -34,6 +34,9 @@ Commands:
                                  documents by state: queued, uploaded, accepted, rejected,
                                  waiting, pending (not yet accepted or refused) or all
   check [-q] FILE|DIR...         validate MIG XML files (schema and business rules)
+  jobs list [-config FILE]       the scheduled jobs: schedule, last run and outcome, next run
+  jobs run [-config FILE] NAME [-period YYYMM]
+                                 run a job now (same lease and idempotence as the daemon)
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
@@ -69,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdInvoice(ctx, args, stdout, stderr)
 	case "sim":
 		return cmdSim(ctx, args, stderr)
+	case "jobs":
+		return cmdJobs(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -250,6 +255,44 @@ func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
 		return 2
 	}
 	if err := daemon.RunSim(ctx, *config, opt, stderr); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdJobs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "run") {
+		fmt.Fprintln(stderr, "usage: turnkeyd jobs list [-config FILE] | turnkeyd jobs run [-config FILE] NAME [-period YYYMM]")
+		return 2
+	}
+	sub := args[0]
+	fs := newFlags("jobs "+sub, "jobs "+sub+" [-config FILE]"+map[string]string{"list": "", "run": " NAME [-period YYYMM]"}[sub], stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	period := fs.String("period", "", "the period (ROC year and even month, e.g. 11512) a period job runs for; default: the one of now")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	rest := fs.Args()
+	if sub == "run" && len(rest) > 0 { // the flags may also follow NAME
+		if err := fs.Parse(rest[1:]); err != nil {
+			return 2
+		}
+		rest = append(rest[:1], fs.Args()...)
+	}
+	if (sub == "run") != (len(rest) == 1) || len(rest) > 1 {
+		fs.Usage()
+		return 2
+	}
+	cfg, err := daemon.LoadConfig(*config)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if sub == "list" {
+		err = daemon.ListJobs(ctx, cfg, stdout)
+	} else {
+		err = daemon.RunJob(ctx, cfg, rest[0], *period, stdout, stderr)
+	}
+	if err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
