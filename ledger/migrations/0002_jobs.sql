@@ -35,3 +35,31 @@ CREATE TABLE job_schedule (
     tick_at TEXT NOT NULL,
     wake_at TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
+
+-- A track is closed once the blank (unused) ranges of its period are
+-- reported (E0402): no number of it may be used any more. blank_ranges are
+-- the ranges reported, e.g. "00000120-00000149 00000200-00000249".
+CREATE TABLE track_closures (
+    track_id     INTEGER NOT NULL PRIMARY KEY REFERENCES tracks (id),
+    period       TEXT    NOT NULL,
+    blank_ranges TEXT    NOT NULL DEFAULT '',
+    closed_at    TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX track_closures_by_period ON track_closures (period);
+
+CREATE TRIGGER invoice_numbers_track_closed BEFORE INSERT ON invoice_numbers
+WHEN EXISTS (SELECT 1 FROM track_closures c WHERE c.track_id = NEW.track_id)
+BEGIN
+    SELECT RAISE(ABORT, 'the track is closed: its blank ranges are reported (E0402)');
+END;
+
+CREATE TRIGGER track_closures_no_change BEFORE UPDATE ON track_closures
+BEGIN
+    SELECT RAISE(ABORT, 'a track closure is permanent');
+END;
+
+CREATE TRIGGER track_closures_no_delete BEFORE DELETE ON track_closures
+BEGIN
+    SELECT RAISE(ABORT, 'a track closure is permanent');
+END;
