@@ -105,6 +105,14 @@ jobs:
     # From this day of an even month, a seller without tracks for the
     # coming period is reported (metric and alert).
     check_from_day: {{.Jobs.Tracks.CheckFromDay}}
+  blank:
+    # After a period ends, reports each seller's unused track ranges of it
+    # (E0402, due by the 10th of the odd month) and closes its tracks: a later
+    # document dated in that period is refused (TRACK_CLOSED).
+    schedule: "{{.Jobs.Blank.Schedule}}"
+    enabled: {{.Jobs.Blank.Enabled}}
+    # MIG version of the E0402: 4.1 or 3.1; empty: mig.version.
+    mig_version: "{{.Jobs.Blank.MIGVersion}}"
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test

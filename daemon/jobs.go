@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -14,25 +13,54 @@ import (
 
 	"github.com/turnkeyd/turnkeyd/jobs"
 	"github.com/turnkeyd/turnkeyd/ledger"
+	"github.com/turnkeyd/turnkeyd/mig"
 )
+
+// calendarDeps are what the jobs use besides the configuration and the
+// ledger.
+type calendarDeps struct {
+	validator *mig.Validator
+	now       func() time.Time
+	handoff   func(context.Context) error // hands accepted documents to Turnkey; nil: the daemon does
+}
 
 // calendar builds the jobs of the configuration on a ledger; reg, when
 // not nil, gets the jobs' own metrics.
-func calendar(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Registerer) []jobs.Job {
+func calendar(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Registerer, deps calendarDeps) []jobs.Job {
 	tracks := &jobs.Tracks{Ledger: l, Dir: cfg.ResultDir(cfg.Turnkey.Results.E0501), Parse: ParseTrackFile, Log: log}
+	version := mig.Version(cfg.Jobs.Blank.MIGVersion)
+	if version == "" {
+		version = mig.Version(cfg.MIG.Version)
+	}
+	blank := &blankJob{cfg: cfg, ledger: l, validator: deps.validator, version: version, now: deps.now, handoff: deps.handoff, log: log}
 	if reg != nil {
 		tracks.Register(reg)
+		registerBlankMetrics(reg, l, cfg.Location(), deps.now, log)
 	}
 	return []jobs.Job{
 		{Name: "tracks", Spec: cfg.Jobs.Tracks.Schedule, Enabled: cfg.Jobs.Tracks.Enabled, AtStart: true, Run: tracks.Run},
+		{Name: "blank", Spec: cfg.Jobs.Blank.Schedule, Enabled: cfg.Jobs.Blank.Enabled, Key: jobs.PreviousPeriod, Run: blank.Run},
 	}
 }
 
 // newScheduler builds the jobs component: the calendar's jobs under a
 // scheduler with its memory in l. holder names the process in leases.
-func newScheduler(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Registerer, clock jobs.Clock, holder string) (*jobs.Scheduler, error) {
+func newScheduler(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Registerer, clock jobs.Clock, deps calendarDeps) (*jobs.Scheduler, error) {
 	log = log.With("component", "jobs")
-	list := calendar(cfg, l, log, reg)
+	if clock.Now == nil {
+		clock.Now = time.Now
+	}
+	if deps.now == nil {
+		deps.now = clock.Now
+	}
+	if deps.validator == nil {
+		v, err := mig.DefaultValidator()
+		if err != nil {
+			return nil, err
+		}
+		deps.validator = v
+	}
+	list := calendar(cfg, l, log, reg, deps)
 	var metrics *jobs.Metrics
 	if reg != nil {
 		names := make([]string, len(list))
@@ -44,11 +72,7 @@ func newScheduler(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheu
 			Now: clock.Now, Loc: cfg.Location()}
 		check.Register(reg, log)
 	}
-	if holder == "" {
-		host, _ := os.Hostname()
-		holder = fmt.Sprintf("%s:%d", host, os.Getpid())
-	}
-	return jobs.New(l, list, jobs.Options{Log: log, Clock: clock, Location: cfg.Location(), Holder: holder,
+	return jobs.New(l, list, jobs.Options{Log: log, Clock: clock, Location: cfg.Location(),
 		Lease: cfg.Jobs.Lease, Retry: cfg.Jobs.Retry, Metrics: metrics})
 }
 
@@ -61,7 +85,7 @@ func ListJobs(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	defer l.Close()
-	s, err := newScheduler(cfg, l, slog.New(slog.DiscardHandler), nil, jobs.Clock{}, "")
+	s, err := newScheduler(cfg, l, slog.New(slog.DiscardHandler), nil, jobs.Clock{}, calendarDeps{})
 	if err != nil {
 		return err
 	}
@@ -107,7 +131,7 @@ func RunJob(ctx context.Context, cfg *Config, name, period string, out, stderr i
 	}
 	defer l.Close()
 	log := NewLogger(cfg.Log, stderr)
-	s, err := newScheduler(cfg, l, log, nil, jobs.Clock{}, "")
+	s, err := newScheduler(cfg, l, log, nil, jobs.Clock{}, calendarDeps{})
 	if err != nil {
 		return err
 	}

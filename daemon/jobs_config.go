@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/turnkeyd/turnkeyd/jobs"
+	"github.com/turnkeyd/turnkeyd/mig"
 )
 
 // JobsConfig is the jobs component: the scheduled work of the bimonthly
@@ -18,6 +19,16 @@ type JobsConfig struct {
 	// tick, if that comes first).
 	Retry  time.Duration   `yaml:"retry"`
 	Tracks TracksJobConfig `yaml:"tracks"`
+	Blank  BlankJobConfig  `yaml:"blank"`
+}
+
+// BlankJobConfig is the blank job: after a period ends, its unused track
+// ranges reported (E0402) and its tracks closed.
+type BlankJobConfig struct {
+	Schedule string `yaml:"schedule"`
+	Enabled  bool   `yaml:"enabled"`
+	// MIGVersion of the E0402 messages: 4.1 or 3.1; empty: mig.version.
+	MIGVersion string `yaml:"mig_version"`
 }
 
 // TracksJobConfig is the tracks job: E0501 files from Turnkey imported,
@@ -37,6 +48,7 @@ func DefaultJobsConfig() JobsConfig {
 		Lease:  2 * time.Minute,
 		Retry:  10 * time.Minute,
 		Tracks: TracksJobConfig{Schedule: "@hourly", Enabled: true, CheckFromDay: 25},
+		Blank:  BlankJobConfig{Schedule: "0 2 5 1,3,5,7,9,11 *", Enabled: true},
 	}
 }
 
@@ -60,10 +72,15 @@ func (c JobsConfig) validate() []error {
 	if d := c.Tracks.CheckFromDay; d < 1 || d > 28 {
 		bad("tracks.check_from_day", "%d is not a day from 1 to 28", d)
 	}
+	switch mig.Version(c.Blank.MIGVersion) {
+	case "", mig.V41, mig.V31:
+	default:
+		bad("blank.mig_version", "%q is not 4.1 or 3.1 (empty: mig.version)", c.Blank.MIGVersion)
+	}
 	return errs
 }
 
 // specs are the schedules by job name.
 func (c JobsConfig) specs() map[string]string {
-	return map[string]string{"tracks": c.Tracks.Schedule}
+	return map[string]string{"tracks": c.Tracks.Schedule, "blank": c.Blank.Schedule}
 }

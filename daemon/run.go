@@ -112,7 +112,8 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log, opt.Now)
-	if d.jobs, err = newScheduler(cfg, d.ledger, opt.Log, d.registry, jobs.Clock{Now: opt.Now, After: opt.After}, ""); err != nil {
+	if d.jobs, err = newScheduler(cfg, d.ledger, opt.Log, d.registry, jobs.Clock{Now: opt.Now, After: opt.After},
+		calendarDeps{validator: validator, now: opt.Now, handoff: func(ctx context.Context) error { return d.intake.flush(ctx, nil) }}); err != nil {
 		d.ledger.Close()
 		return nil, err
 	}

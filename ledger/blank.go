@@ -193,3 +193,49 @@ func (l *Ledger) BlankRanges(ctx context.Context) (map[int64]string, error) {
 	}
 	return out, nil
 }
+
+// BlankDocuments returns the E0402 documents of period, oldest first.
+func (l *Ledger) BlankDocuments(ctx context.Context, period string) ([]Document, error) {
+	return l.documents(ctx, "E0402 documents of "+period, `WHERE action = 'blank' AND order_id LIKE ? ORDER BY id`,
+		"E0402-"+period+"-%")
+}
+
+// PendingBlankPeriods returns the periods before period that have tracks
+// and are not done: not closed, or with an E0402 document the platform has
+// not accepted. Oldest first.
+func (l *Ledger) PendingBlankPeriods(ctx context.Context, before string) ([]string, error) {
+	return queryList(ctx, l.r, "periods with blank ranges pending", `SELECT DISTINCT t.period FROM tracks t
+		WHERE t.period < ?1 AND (
+			NOT EXISTS (SELECT 1 FROM track_closures c WHERE c.track_id = t.id)
+			OR EXISTS (SELECT 1 FROM documents d WHERE d.action = 'blank' AND d.order_id LIKE 'E0402-' || t.period || '-%'
+			           AND d.state <> 'accepted'))
+		ORDER BY t.period`, []any{before}, func(rows *sql.Rows, s *string) error { return rows.Scan(s) })
+}
+
+// FindBlank returns the E0402 document of a seller's track letters, invoice
+// type and period that awaits a verdict (else the latest), or nil.
+func (rt *ResultTx) FindBlank(seller, period, letters, invoiceType string) (*Document, error) {
+	order := BlankReport{InvoiceType: invoiceType, Period: period, Letters: letters}.OrderID()
+	d, err := scanDocument(rt.tx.QueryRowContext(rt.ctx, `SELECT `+docColumns+` FROM documents
+		WHERE action = 'blank' AND seller_ban = ? AND order_id = ? AND written_at IS NOT NULL
+		ORDER BY state IN ('accepted', 'rejected'), id DESC LIMIT 1`, seller, order))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return d, err
+}
+
+// PendingBlanks returns at most n E0402 documents handed to Turnkey and
+// awaiting a verdict, oldest first: a SummaryResult counts E0402 messages
+// without naming them.
+func (rt *ResultTx) PendingBlanks(n int) ([]Document, error) {
+	return queryList(rt.ctx, rt.tx, "E0402 awaiting a verdict", `SELECT `+docColumns+` FROM documents
+		WHERE action = 'blank' AND state IN ('queued', 'uploaded') AND written_at IS NOT NULL
+		ORDER BY state = 'queued', id LIMIT ?`, []any{n}, func(rows *sql.Rows, d *Document) error {
+		s, err := scanDocument(rows)
+		if err == nil {
+			*d = *s
+		}
+		return err
+	})
+}

@@ -37,6 +37,9 @@ Commands:
   jobs list [-config FILE]       the scheduled jobs: schedule, last run and outcome, next run
   jobs run [-config FILE] NAME [-period YYYMM]
                                  run a job now (same lease and idempotence as the daemon)
+  blank [-config FILE] -period YYYMM [-dry-run]
+                                 report the period's unused track ranges (E0402) and close
+                                 its tracks; -dry-run only shows them
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
@@ -74,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdSim(ctx, args, stderr)
 	case "jobs":
 		return cmdJobs(ctx, args, stdout, stderr)
+	case "blank":
+		return cmdBlank(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -293,6 +298,28 @@ func cmdJobs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = daemon.RunJob(ctx, cfg, rest[0], *period, stdout, stderr)
 	}
 	if err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdBlank(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("blank", "blank [-config FILE] -period YYYMM [-dry-run]", stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	period := fs.String("period", "", "the ended period (ROC year and even month, e.g. 11512)")
+	dryRun := fs.Bool("dry-run", false, "only show what would be reported")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *period == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	cfg, err := daemon.LoadConfig(*config)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if err := daemon.Blank(ctx, cfg, *period, *dryRun, stdout, stderr); err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
