@@ -20,7 +20,7 @@ func NewMetrics(reg prometheus.Registerer, names []string) *Metrics {
 	m := &Metrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "turnkeyd_job_runs_total",
-			Help: "Runs of a scheduled job, by outcome: ok, failed, busy (another process held the key) or skipped (the key was done).",
+			Help: "Runs of a scheduled job, by outcome: ok, failed, waiting (its input not there yet), busy (another process held the key) or skipped (the key was done).",
 		}, []string{"job", "outcome"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "turnkeyd_job_last_success_timestamp_seconds",
@@ -33,7 +33,7 @@ func NewMetrics(reg prometheus.Registerer, names []string) *Metrics {
 	}
 	reg.MustRegister(m.runs, m.lastSuccess, m.nextRun)
 	for _, n := range names {
-		for _, o := range []string{OutcomeOK, OutcomeFailed, OutcomeBusy, OutcomeSkipped} {
+		for _, o := range []string{OutcomeOK, OutcomeFailed, OutcomeBusy, OutcomeSkipped, OutcomeWaiting} {
 			m.runs.WithLabelValues(n, o)
 		}
 	}

@@ -216,7 +216,13 @@ const (
 	OutcomeFailed  = "failed"
 	OutcomeBusy    = "busy"    // another process holds the key's lease
 	OutcomeSkipped = "skipped" // the key was done already
+	OutcomeWaiting = "waiting" // the job's input is not there yet: tried again at the next tick
 )
+
+// ErrWaiting, returned (wrapped) by a job's Run, says that the key's input
+// is not there yet (a winner list before the platform sent it): the run is
+// recorded as waiting, not failed, and the key is tried at the next tick.
+var ErrWaiting = errors.New("input not there yet")
 
 // RunKey runs j for key now, under the key's lease, unless the key is done
 // or another process runs it; tick is the scheduled time (zero by hand).
@@ -249,7 +255,10 @@ func (s *Scheduler) RunKeyOutput(ctx context.Context, j Job, key string, tick ti
 	log.Info("job started", "run", run.ID)
 	output, err = s.work(ctx, j, run)
 	outcome = ledger.JobOK
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrWaiting):
+		outcome, output, err = ledger.JobWaiting, err.Error(), nil
+	case err != nil:
 		outcome, output = ledger.JobFailed, err.Error()
 	}
 	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -127,12 +127,13 @@ func TestSchedulerRetriesAFailedKeyAndSkipsADoneOne(t *testing.T) {
 		t.Errorf("a run by hand of a done key: %s, ran %v; want skipped", out, r.ran())
 	}
 	want := `
-# HELP turnkeyd_job_runs_total Runs of a scheduled job, by outcome: ok, failed, busy (another process held the key) or skipped (the key was done).
+# HELP turnkeyd_job_runs_total Runs of a scheduled job, by outcome: ok, failed, waiting (its input not there yet), busy (another process held the key) or skipped (the key was done).
 # TYPE turnkeyd_job_runs_total counter
 turnkeyd_job_runs_total{job="blank",outcome="busy"} 0
 turnkeyd_job_runs_total{job="blank",outcome="failed"} 1
 turnkeyd_job_runs_total{job="blank",outcome="ok"} 1
 turnkeyd_job_runs_total{job="blank",outcome="skipped"} 1
+turnkeyd_job_runs_total{job="blank",outcome="waiting"} 0
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "turnkeyd_job_runs_total"); err != nil {
 		t.Error(err)
@@ -165,15 +166,27 @@ func TestSchedulerLeaseKeepsTwoProcessesApart(t *testing.T) {
 	if out := b.RunKey(ctx, blankLike(r), "11510", time.Time{}); out != OutcomeOK {
 		t.Errorf("another key: %s, want ok", out)
 	}
-	c.Set(c.Now().Add(50 * time.Second)) // a renews its lease (every third of it)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c.Set(c.Now().Add(time.Second))
-		if out := b.RunKey(ctx, blankLike(r), "11512", time.Time{}); out != OutcomeBusy {
-			t.Fatalf("after %s: %s, want busy while a renews its lease", c.Now(), out)
+	la := a.ledger
+	for range 12 { // two minutes, twice the lease: a renews it every third (20s)
+		c.Set(c.Now().Add(10 * time.Second))
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			holder, until, err := la.JobLease(ctx, "blank", "11512")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// a renewal is due at most 30s after the last (its timer may
+			// be set one step late), so 30s of the lease are always left.
+			if holder == "a" && until.Sub(c.Now()) >= 30*time.Second {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("at %s the lease is %s's until %s: not renewed", c.Now(), holder, until)
+			}
+			time.Sleep(time.Millisecond) // polling the renewal, with a deadline
 		}
-		if c.Now().After(at(t, "2027-01-05 02:03")) || time.Now().After(deadline) {
-			break
+		if out := b.RunKey(ctx, blankLike(r), "11512", time.Time{}); out != OutcomeBusy {
+			t.Fatalf("at %s: %s, want busy while a renews its lease", c.Now(), out)
 		}
 	}
 	close(release)

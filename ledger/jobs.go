@@ -13,6 +13,7 @@ const (
 	JobRunning   = "running"
 	JobOK        = "ok"
 	JobFailed    = "failed"
+	JobWaiting   = "waiting"   // its input is not there yet (a winner list before it arrived); the key is not done
 	JobAbandoned = "abandoned" // its process died: the lease ran out while it was running
 )
 
@@ -119,8 +120,8 @@ func (l *Ledger) RenewJobLease(ctx context.Context, job, key, holder string, ttl
 
 // EndJobRun records how a run ended and gives its lease back.
 func (l *Ledger) EndJobRun(ctx context.Context, run JobRun, outcome, output string) error {
-	if outcome != JobOK && outcome != JobFailed {
-		return fmt.Errorf("end job %s: outcome %q is not ok or failed", run.Job, outcome)
+	if outcome != JobOK && outcome != JobFailed && outcome != JobWaiting {
+		return fmt.Errorf("end job %s: outcome %q is not ok, failed or waiting", run.Job, outcome)
 	}
 	err := l.writeTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE job_runs SET outcome = ?, output = ?, ended_at = ? WHERE id = ? AND outcome = 'running'`,
@@ -218,4 +219,19 @@ func (l *Ledger) SetJobSchedule(ctx context.Context, s JobSchedule) error {
 		return fmt.Errorf("schedule of job %s: %w", s.Job, err)
 	}
 	return nil
+}
+
+// JobLease returns who holds the lease of job and key and until when; ""
+// when nobody does.
+func (l *Ledger) JobLease(ctx context.Context, job, key string) (holder string, until time.Time, err error) {
+	var u string
+	err = l.r.QueryRowContext(ctx, `SELECT holder, expires_at FROM job_leases WHERE job = ? AND key = ?`, job, key).Scan(&holder, &u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, nil
+	}
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("lease of job %s key %s: %w", job, key, err)
+	}
+	until, err = parseTime(u)
+	return holder, until, err
 }

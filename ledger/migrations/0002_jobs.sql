@@ -1,6 +1,6 @@
 -- 0002: the scheduled jobs' memory. Every run of a job is recorded with the
 -- key it covered (a period, a seller and period, an hour); a key that has
--- an 'ok' run is done. A lease per job and key keeps two processes (two
+-- an 'ok' run is done; a 'waiting' run found its input not there yet. A lease per job and key keeps two processes (two
 -- daemons, or a daemon and `turnkeyd jobs run`) from running the same key at
 -- once; job_schedule holds each job's next tick (and when to wake for it,
 -- earlier when a failed run is retried), so that a tick missed while the
@@ -13,7 +13,7 @@ CREATE TABLE job_runs (
     scheduled_at TEXT    NOT NULL DEFAULT '', -- the tick it ran for; '' for a run by hand
     started_at   TEXT    NOT NULL,
     ended_at     TEXT,
-    outcome      TEXT    NOT NULL CHECK (outcome IN ('running', 'ok', 'failed', 'abandoned')),
+    outcome      TEXT    NOT NULL CHECK (outcome IN ('running', 'ok', 'failed', 'waiting', 'abandoned')),
     holder       TEXT    NOT NULL,
     output       TEXT    NOT NULL DEFAULT '',
     CHECK ((outcome = 'running') = (ended_at IS NULL))
@@ -63,3 +63,22 @@ CREATE TRIGGER track_closures_no_delete BEFORE DELETE ON track_closures
 BEGIN
     SELECT RAISE(ABORT, 'a track closure is permanent');
 END;
+
+-- The prizes of the platform's winner lists (E0504): one row per winning
+-- invoice number of a period; document_id is NULL for a winner that is not
+-- in this ledger (reported, never dropped).
+CREATE TABLE prizes (
+    id             INTEGER PRIMARY KEY,
+    period         TEXT    NOT NULL,
+    invoice_number TEXT    NOT NULL,
+    document_id    INTEGER REFERENCES documents (id),
+    prize          TEXT    NOT NULL, -- special_10m grand_2m first ... sixth, or "type N" for an unknown PrizeType
+    prize_type     TEXT    NOT NULL, -- the E0504 PrizeType code
+    amount         INTEGER NOT NULL,
+    deposit_mark   TEXT    NOT NULL DEFAULT '',
+    carrier_type   TEXT    NOT NULL DEFAULT '',
+    print_type     TEXT    NOT NULL DEFAULT '',
+    file           TEXT    NOT NULL,
+    recorded_at    TEXT    NOT NULL,
+    UNIQUE (period, invoice_number)
+) STRICT;
