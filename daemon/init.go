@@ -113,6 +113,13 @@ jobs:
     enabled: {{.Jobs.Blank.Enabled}}
     # MIG version of the E0402: 4.1 or 3.1; empty: mig.version.
     mig_version: "{{.Jobs.Blank.MIGVersion}}"
+  winners:
+    # Reads each winner list (E0504) Turnkey downloads into
+    # turnkey.results.e0504, records the prizes in the invoices' history and
+    # writes spool/out/winners-<YYYMM>.csv. The list comes from the 28th of
+    # the odd month; until it is in, a run waits and the next day tries again.
+    schedule: "{{.Jobs.Winners.Schedule}}"
+    enabled: {{.Jobs.Winners.Enabled}}
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test

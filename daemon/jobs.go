@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -33,13 +34,17 @@ func calendar(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Re
 		version = mig.Version(cfg.MIG.Version)
 	}
 	blank := &blankJob{cfg: cfg, ledger: l, validator: deps.validator, version: version, now: deps.now, handoff: deps.handoff, log: log}
+	winners := &jobs.Winners{Ledger: l, Dir: cfg.ResultDir(cfg.Turnkey.Results.E0504), OutDir: filepath.Join(cfg.Path(cfg.Spool.Dir), "out"), Log: log}
 	if reg != nil {
 		tracks.Register(reg)
+		winners.Register(reg)
 		registerBlankMetrics(reg, l, cfg.Location(), deps.now, log)
+		registerWinnersMetrics(reg, l, cfg, deps.now, log)
 	}
 	return []jobs.Job{
 		{Name: "tracks", Spec: cfg.Jobs.Tracks.Schedule, Enabled: cfg.Jobs.Tracks.Enabled, AtStart: true, Run: tracks.Run},
 		{Name: "blank", Spec: cfg.Jobs.Blank.Schedule, Enabled: cfg.Jobs.Blank.Enabled, Key: jobs.PreviousPeriod, Run: blank.Run},
+		{Name: "winners", Spec: cfg.Jobs.Winners.Schedule, Enabled: cfg.Jobs.Winners.Enabled, Key: jobs.WinnersKey, Run: winners.Run},
 	}
 }
 
@@ -71,6 +76,7 @@ func newScheduler(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheu
 		check := &jobs.NextPeriodCheck{Ledger: l, Sellers: []string{cfg.Seller.BAN}, Day: cfg.Jobs.Tracks.CheckFromDay,
 			Now: clock.Now, Loc: cfg.Location()}
 		check.Register(reg, log)
+		registerLastRunMetrics(reg, l, append(names, "prizes-check"), log)
 	}
 	return jobs.New(l, list, jobs.Options{Log: log, Clock: clock, Location: cfg.Location(),
 		Lease: cfg.Jobs.Lease, Retry: cfg.Jobs.Retry, Metrics: metrics})
@@ -167,4 +173,29 @@ func RunJob(ctx context.Context, cfg *Config, name, period string, out, stderr i
 		return fmt.Errorf("%w: wait for that run to end (see `turnkeyd jobs list`)", err)
 	}
 	return err
+}
+
+// registerLastRunMetrics adds turnkeyd_job_last_run_failed{job}: 1 when the
+// latest run recorded in the ledger failed, whichever process ran it (the
+// daemon, or a check by hand such as `turnkeyd prizes`).
+func registerLastRunMetrics(reg prometheus.Registerer, l *ledger.Ledger, names []string, log *slog.Logger) {
+	for _, name := range names {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name:        "turnkeyd_job_last_run_failed",
+			Help:        "1 when the job's latest run recorded in the ledger failed (by any process: the daemon or a command run by hand).",
+			ConstLabels: prometheus.Labels{"job": name},
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			runs, err := l.JobRuns(ctx, name, 1)
+			if err != nil {
+				log.Warn("last job run unreadable", "job", name, "err", err)
+				return 0
+			}
+			if len(runs) == 1 && runs[0].Outcome == ledger.JobFailed {
+				return 1
+			}
+			return 0
+		}))
+	}
 }

@@ -17,9 +17,16 @@ type JobsConfig struct {
 	Lease time.Duration `yaml:"lease"`
 	// Retry is the wait before a failed run is tried again (or the next
 	// tick, if that comes first).
-	Retry  time.Duration   `yaml:"retry"`
-	Tracks TracksJobConfig `yaml:"tracks"`
-	Blank  BlankJobConfig  `yaml:"blank"`
+	Retry   time.Duration   `yaml:"retry"`
+	Tracks  TracksJobConfig `yaml:"tracks"`
+	Blank   BlankJobConfig  `yaml:"blank"`
+	Winners JobConfig       `yaml:"winners"`
+}
+
+// JobConfig is a job's schedule and switch.
+type JobConfig struct {
+	Schedule string `yaml:"schedule"`
+	Enabled  bool   `yaml:"enabled"`
 }
 
 // BlankJobConfig is the blank job: after a period ends, its unused track
@@ -49,6 +56,9 @@ func DefaultJobsConfig() JobsConfig {
 		Retry:  10 * time.Minute,
 		Tracks: TracksJobConfig{Schedule: "@hourly", Enabled: true, CheckFromDay: 25},
 		Blank:  BlankJobConfig{Schedule: "0 2 5 1,3,5,7,9,11 *", Enabled: true},
+		// Daily from the 28th of the odd month until the period's list is in
+		// (the key is the period: once done, the daily runs skip it).
+		Winners: JobConfig{Schedule: "0 6 * * *", Enabled: true},
 	}
 }
 
@@ -82,5 +92,5 @@ func (c JobsConfig) validate() []error {
 
 // specs are the schedules by job name.
 func (c JobsConfig) specs() map[string]string {
-	return map[string]string{"tracks": c.Tracks.Schedule, "blank": c.Blank.Schedule}
+	return map[string]string{"tracks": c.Tracks.Schedule, "blank": c.Blank.Schedule, "winners": c.Winners.Schedule}
 }

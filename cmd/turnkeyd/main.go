@@ -40,6 +40,10 @@ Commands:
   blank [-config FILE] -period YYYMM [-dry-run]
                                  report the period's unused track ranges (E0402) and close
                                  its tracks; -dry-run only shows them
+  prizes check -numbers FILE INVOICE_NUMBER...
+                                 each invoice's prize under the winning numbers (QryWinningList JSON)
+  prizes [-config FILE] -numbers FILE -period YYYMM
+                                 every invoice of the period, compared with the platform's E0504
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Run "turnkeyd COMMAND -h" for a command's flags.
@@ -79,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdJobs(ctx, args, stdout, stderr)
 	case "blank":
 		return cmdBlank(ctx, args, stdout, stderr)
+	case "prizes":
+		return cmdPrizes(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -320,6 +326,38 @@ func cmdBlank(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitErr(stderr, err)
 	}
 	if err := daemon.Blank(ctx, cfg, *period, *dryRun, stdout, stderr); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdPrizes(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	check := len(args) > 0 && args[0] == "check"
+	synopsis := "prizes [-config FILE] -numbers FILE -period YYYMM"
+	if check {
+		args, synopsis = args[1:], "prizes check -numbers FILE INVOICE_NUMBER..."
+	}
+	fs := newFlags("prizes", synopsis, stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	numbers := fs.String("numbers", "", "the winning numbers: the JSON answer of the MOF app API QryWinningList")
+	period := fs.String("period", "", "the period (ROC year and even month, e.g. 11412)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *numbers == "" || (check && fs.NArg() == 0) || (!check && (*period == "" || fs.NArg() != 0)) {
+		fs.Usage()
+		return 2
+	}
+	var err error
+	if check {
+		err = daemon.PrizesCheck(*numbers, fs.Args(), stdout)
+	} else {
+		var cfg *daemon.Config
+		if cfg, err = daemon.LoadConfig(*config); err == nil {
+			err = daemon.PrizesPeriod(ctx, cfg, *numbers, *period, stdout)
+		}
+	}
+	if err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
