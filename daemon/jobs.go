@@ -179,12 +179,9 @@ func RunJob(ctx context.Context, cfg *Config, name, period string, out, stderr i
 // latest run recorded in the ledger failed, whichever process ran it (the
 // daemon, or a check by hand such as `turnkeyd prizes`).
 func registerLastRunMetrics(reg prometheus.Registerer, l *ledger.Ledger, names []string, log *slog.Logger) {
-	for _, name := range names {
-		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name:        "turnkeyd_job_last_run_failed",
-			Help:        "1 when the job's latest run recorded in the ledger failed (by any process: the daemon or a command run by hand).",
-			ConstLabels: prometheus.Labels{"job": name},
-		}, func() float64 {
+	reg.MustRegister(jobs.NewGaugeFuncVec("turnkeyd_job_last_run_failed",
+		"1 when the job's latest run recorded in the ledger failed (by any process: the daemon or a command run by hand).",
+		"job", names, func(name string) float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			runs, err := l.JobRuns(ctx, name, 1)
@@ -197,5 +194,4 @@ func registerLastRunMetrics(reg prometheus.Registerer, l *ledger.Ledger, names [
 			}
 			return 0
 		}))
-	}
 }

@@ -57,3 +57,24 @@ func (m *Metrics) next(job string, t time.Time) {
 		m.nextRun.WithLabelValues(job).Set(float64(t.UnixNano()) / 1e9)
 	}
 }
+
+// gaugeFuncVec is a gauge per value of one label, computed at scrape time.
+type gaugeFuncVec struct {
+	desc   *prometheus.Desc
+	values []string
+	fn     func(value string) float64
+}
+
+// NewGaugeFuncVec returns a collector of the gauge name{label=v} for each
+// of values, whose value fn computes at each scrape.
+func NewGaugeFuncVec(name, help, label string, values []string, fn func(value string) float64) prometheus.Collector {
+	return &gaugeFuncVec{desc: prometheus.NewDesc(name, help, []string{label}, nil), values: values, fn: fn}
+}
+
+func (g *gaugeFuncVec) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
+
+func (g *gaugeFuncVec) Collect(ch chan<- prometheus.Metric) {
+	for _, v := range g.values {
+		ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, g.fn(v), v)
+	}
+}

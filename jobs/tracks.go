@@ -178,12 +178,9 @@ func (c *NextPeriodCheck) Missing(ctx context.Context) ([]string, error) {
 // Register adds turnkeyd_job_next_period_tracks_missing{seller}: 1 while
 // the check is on and the seller has no track for the next period.
 func (c *NextPeriodCheck) Register(reg prometheus.Registerer, log *slog.Logger) {
-	for _, s := range c.Sellers {
-		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name:        "turnkeyd_job_next_period_tracks_missing",
-			Help:        "1 when, from the configured day of an even month, the seller has no track for the coming period: import its E0501.",
-			ConstLabels: prometheus.Labels{"seller": s},
-		}, func() float64 {
+	reg.MustRegister(NewGaugeFuncVec("turnkeyd_job_next_period_tracks_missing",
+		"1 when, from the configured day of an even month, the seller has no track for the coming period: import its E0501.",
+		"seller", c.Sellers, func(s string) float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			missing, err := c.Missing(ctx)
@@ -196,5 +193,4 @@ func (c *NextPeriodCheck) Register(reg prometheus.Registerer, log *slog.Logger) 
 			}
 			return 0
 		}))
-	}
 }
