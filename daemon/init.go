@@ -120,6 +120,13 @@ jobs:
     # the odd month; until it is in, a run waits and the next day tries again.
     schedule: "{{.Jobs.Winners.Schedule}}"
     enabled: {{.Jobs.Winners.Enabled}}
+  reconcile:
+    # Writes spool/out/reconcile-<yyyyMMdd>.csv: per seller and day of the
+    # last 8 days, documents issued, uploaded, accepted, refused, waiting past
+    # their upload deadline (48 h; 7 days for business buyers, voids and
+    # allowances) and confirmed by Turnkey's SummaryResult; mismatches named.
+    schedule: "{{.Jobs.Reconcile.Schedule}}"
+    enabled: {{.Jobs.Reconcile.Enabled}}
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test

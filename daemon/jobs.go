@@ -35,9 +35,11 @@ func calendar(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Re
 	}
 	blank := &blankJob{cfg: cfg, ledger: l, validator: deps.validator, version: version, now: deps.now, handoff: deps.handoff, log: log}
 	winners := &jobs.Winners{Ledger: l, Dir: cfg.ResultDir(cfg.Turnkey.Results.E0504), OutDir: filepath.Join(cfg.Path(cfg.Spool.Dir), "out"), Log: log}
+	reconcile := &jobs.Reconcile{Ledger: l, OutDir: winners.OutDir, Now: deps.now, Loc: cfg.Location()}
 	if reg != nil {
 		tracks.Register(reg)
 		winners.Register(reg)
+		reconcile.Register(reg)
 		registerBlankMetrics(reg, l, cfg.Location(), deps.now, log)
 		registerWinnersMetrics(reg, l, cfg, deps.now, log)
 	}
@@ -45,6 +47,7 @@ func calendar(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Re
 		{Name: "tracks", Spec: cfg.Jobs.Tracks.Schedule, Enabled: cfg.Jobs.Tracks.Enabled, AtStart: true, Run: tracks.Run},
 		{Name: "blank", Spec: cfg.Jobs.Blank.Schedule, Enabled: cfg.Jobs.Blank.Enabled, Key: jobs.PreviousPeriod, Run: blank.Run},
 		{Name: "winners", Spec: cfg.Jobs.Winners.Schedule, Enabled: cfg.Jobs.Winners.Enabled, Key: jobs.WinnersKey, Run: winners.Run},
+		{Name: "reconcile", Spec: cfg.Jobs.Reconcile.Schedule, Enabled: cfg.Jobs.Reconcile.Enabled, Key: jobs.ReconcileKey, Run: reconcile.Run},
 	}
 }
 

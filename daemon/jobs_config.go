@@ -21,6 +21,8 @@ type JobsConfig struct {
 	Tracks  TracksJobConfig `yaml:"tracks"`
 	Blank   BlankJobConfig  `yaml:"blank"`
 	Winners JobConfig       `yaml:"winners"`
+	// Reconcile is the daily deadline check (reconcile-<yyyyMMdd>.csv).
+	Reconcile JobConfig `yaml:"reconcile"`
 }
 
 // JobConfig is a job's schedule and switch.
@@ -58,7 +60,8 @@ func DefaultJobsConfig() JobsConfig {
 		Blank:  BlankJobConfig{Schedule: "0 2 5 1,3,5,7,9,11 *", Enabled: true},
 		// Daily from the 28th of the odd month until the period's list is in
 		// (the key is the period: once done, the daily runs skip it).
-		Winners: JobConfig{Schedule: "0 6 * * *", Enabled: true},
+		Winners:   JobConfig{Schedule: "0 6 * * *", Enabled: true},
+		Reconcile: JobConfig{Schedule: "30 3 * * *", Enabled: true},
 	}
 }
 
@@ -92,5 +95,6 @@ func (c JobsConfig) validate() []error {
 
 // specs are the schedules by job name.
 func (c JobsConfig) specs() map[string]string {
-	return map[string]string{"tracks": c.Tracks.Schedule, "blank": c.Blank.Schedule, "winners": c.Winners.Schedule}
+	return map[string]string{"tracks": c.Tracks.Schedule, "blank": c.Blank.Schedule, "winners": c.Winners.Schedule,
+		"reconcile": c.Reconcile.Schedule}
 }
