@@ -102,7 +102,13 @@ func ListJobs(ctx context.Context, cfg *Config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().In(cfg.Location())
+	now := time.Now()
+	if clock, _, err := envClock(slog.New(slog.DiscardHandler)); err != nil {
+		return err
+	} else if clock != nil {
+		now = clock()
+	}
+	now = now.In(cfg.Location())
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "JOB\tENABLED\tSCHEDULE\tLAST RUN\tKEY\tOUTCOME\tNEXT RUN")
 	for _, j := range s.Jobs() {
@@ -140,7 +146,11 @@ func RunJob(ctx context.Context, cfg *Config, name, period string, out, stderr i
 	}
 	defer l.Close()
 	log := NewLogger(cfg.Log, stderr)
-	s, err := newScheduler(cfg, l, log, nil, jobs.Clock{}, calendarDeps{})
+	clock := jobs.Clock{}
+	if clock.Now, clock.After, err = envClock(log); err != nil {
+		return err
+	}
+	s, err := newScheduler(cfg, l, log, nil, clock, calendarDeps{})
 	if err != nil {
 		return err
 	}
@@ -152,7 +162,11 @@ func RunJob(ctx context.Context, cfg *Config, name, period string, out, stderr i
 		}
 		return fmt.Errorf("no job %q: the jobs are %v", name, names)
 	}
-	now := time.Now().In(cfg.Location())
+	now := time.Now()
+	if clock.Now != nil {
+		now = clock.Now()
+	}
+	now = now.In(cfg.Location())
 	key := now.Format("2006-01-02T15:04:05") // a run by hand of a job keyed by its tick
 	if j.Key != nil {
 		key = j.KeyOf(now)

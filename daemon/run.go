@@ -191,7 +191,11 @@ func RunConfig(ctx context.Context, path string, stderr io.Writer) error {
 		return err
 	}
 	log := NewLogger(cfg.Log, stderr)
-	d, err := New(ctx, cfg, Options{Log: log})
+	now, after, err := envClock(log)
+	if err != nil {
+		return err
+	}
+	d, err := New(ctx, cfg, Options{Log: log, Now: now, After: after})
 	if err != nil {
 		return err
 	}

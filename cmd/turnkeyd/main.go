@@ -20,7 +20,8 @@ const usage = `turnkeyd: Taiwan e-invoices from the ERP's CSV files to MOF's Tur
 
 Commands:
   run [-config FILE]             run the daemon in the foreground
-  sandbox [-dir DIR]             run the daemon and the Turnkey simulator on the embedded
+  sandbox [-dir DIR] [-days-per-minute N]
+                                 run the daemon and the Turnkey simulator on the embedded
                                  default under DIR (./var): SQLite ledger, local spool and
                                  Turnkey folders, sample tracks
   sim [-config FILE] [flags]     simulate Turnkey and the platform on turnkey.dir (tests, trials)
@@ -161,12 +162,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
 }
 
 func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("sandbox", "sandbox [-dir DIR]", stderr)
+	fs := newFlags("sandbox", "sandbox [-dir DIR] [-days-per-minute N]", stderr)
 	dir := fs.String("dir", "var", "folder of the sandbox (created on first use)")
+	days := fs.Float64("days-per-minute", 0, "run on a fast clock: this many days per minute (the simulator plays the calendar)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := daemon.RunSandbox(ctx, *dir, stdout, stderr); err != nil {
+	if err := daemon.RunSandbox(ctx, *dir, stdout, stderr, *days); err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
@@ -262,10 +264,13 @@ func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.StringVar(&opt.RefuseCode, "refuse-code", "", "code of those refusals (default S9001)")
 	fs.BoolVar(&opt.Paused, "paused", false, "pick nothing up (files stay in SRC)")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "seed of the injected refusals")
+	var cal daemon.SimCalendar
+	fs.BoolVar(&cal.Enabled, "calendar", false, "play the calendar: E0501 of the next period on the 20th of even months, E0504 on the 28th of odd months")
+	fs.StringVar(&cal.WinningNumbers, "winning-numbers", "", "with -calendar: the winning numbers of the E0504 (QryWinningList JSON)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if err := daemon.RunSim(ctx, *config, opt, stderr); err != nil {
+	if err := daemon.RunSim(ctx, *config, opt, stderr, cal); err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
