@@ -86,8 +86,8 @@ func newScheduler(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheu
 }
 
 // ListJobs prints every job: schedule, last run and its outcome, next run
-// (`turnkeyd jobs list`). A next run in the past is marked LATE: the daemon
-// is not running, or the job is failing.
+// (`turnkeyd jobs list`). A next run more than an hour in the past is
+// marked LATE: the daemon is not running, or a run holds its lease.
 func ListJobs(ctx context.Context, cfg *Config, out io.Writer) error {
 	l, err := ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), nil)
 	if err != nil {
@@ -127,7 +127,7 @@ func ListJobs(ctx context.Context, cfg *Config, out io.Writer) error {
 				wake = st.WakeAt.In(cfg.Location())
 			}
 			next = wake.Format("2006-01-02 15:04:05")
-			if now.Sub(wake) > time.Minute {
+			if now.Sub(wake) > time.Hour {
 				next += " LATE"
 			}
 		}

@@ -21,8 +21,11 @@ import (
 type SimCalendar struct {
 	Enabled        bool
 	WinningNumbers string
-	Letters        string // the track letters allocated; TK when empty
-	Booklets       int    // booklets of 50 numbers allocated; 100 when 0
+	// Letters of the tracks allocated; empty: two letters of the period
+	// (the year and the month), different in every period as the
+	// platform's are.
+	Letters  string
+	Booklets int // booklets of 50 numbers allocated; 100 when 0
 }
 
 // simCalendar is a SimCalendar at work; what it wrote is remembered in
@@ -38,9 +41,6 @@ type simCalendar struct {
 }
 
 func newSimCalendar(c SimCalendar, s *sim.Sim, cfg *Config, now func() time.Time, log *slog.Logger) (*simCalendar, error) {
-	if c.Letters == "" {
-		c.Letters = "TK"
-	}
 	if c.Booklets == 0 {
 		c.Booklets = 100
 	}
@@ -79,7 +79,7 @@ func (c *simCalendar) step() error {
 	if t.Month()%2 == 0 && t.Day() >= 20 {
 		p := jobs.NextPeriod(t)
 		if err := c.once("E0501-"+p, func() error {
-			path, err := c.sim.EmitE0501(c.seller, "07", p, c.Letters, 0, c.Booklets*sim.BookletSize-1)
+			path, err := c.sim.EmitE0501(c.seller, "07", p, c.letters(p), 0, c.Booklets*sim.BookletSize-1)
 			c.log.Info("sim calendar: E0501 written", "period", p, "file", path, "clock", t.Format("2006-01-02"))
 			return err
 		}); err != nil {
@@ -99,6 +99,17 @@ func (c *simCalendar) step() error {
 		})
 	}
 	return nil
+}
+
+// letters are the track letters of period p: Letters, or one letter of
+// the year and one of the month (11602: QA, 11604: QB).
+func (c *simCalendar) letters(p string) string {
+	if c.Letters != "" {
+		return c.Letters
+	}
+	var y, m int
+	fmt.Sscanf(p, "%03d%02d", &y, &m)
+	return string(rune('A'+y%20)) + string(rune('A'+m/2-1))
 }
 
 // once runs fn unless the marker name exists, then creates it.
