@@ -61,6 +61,13 @@ func (c *fakeClock) Set(t time.Time) {
 	c.waiters = kept
 }
 
+// waiting is how many After calls wait for the clock.
+func (c *fakeClock) waiting() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.waiters)
+}
+
 func (c *fakeClock) clock() Clock { return Clock{Now: c.Now, After: c.After} }
 
 var taipei = mustLoad("Asia/Taipei")

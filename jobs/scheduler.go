@@ -124,9 +124,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
-// Start brings the recorded schedules up to the jobs' specs (a job new or
-// with a changed spec starts at its next tick) and runs the AtStart jobs.
+// Start marks the runs of a dead process abandoned, brings the recorded
+// schedules up to the jobs' specs (a job new or with a changed spec starts
+// at its next tick) and runs the AtStart jobs.
 func (s *Scheduler) Start(ctx context.Context) error {
+	if n, err := s.ledger.AbandonStale(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		s.log.Warn("runs of a stopped process marked abandoned; their keys run again", "runs", n)
+	}
 	states, err := s.ledger.JobSchedules(ctx)
 	if err != nil {
 		return err

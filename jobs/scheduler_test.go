@@ -231,11 +231,17 @@ func TestSchedulerRunStopsWithContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error)
 	go func() { errc <- s.Run(ctx) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for len(r.ran()) == 0 && time.Now().Before(deadline) {
-		c.Set(c.Now().Add(time.Minute)) // fires Run's wait once it waits
-		time.Sleep(time.Millisecond)    // polling for Run to wait, not synchronising
+	poll := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+		}
 	}
+	poll("Run to wait for the tick", func() bool { return c.waiting() == 1 })
+	c.Set(at(t, "2027-01-05 02:00"))
+	poll("the run", func() bool { return len(r.ran()) == 1 })
 	cancel()
 	if err := <-errc; err != nil {
 		t.Errorf("Run: %v", err)

@@ -235,3 +235,19 @@ func (l *Ledger) JobLease(ctx context.Context, job, key string) (holder string, 
 	until, err = parseTime(u)
 	return holder, until, err
 }
+
+// AbandonStale marks as abandoned the runs still recorded as running whose
+// lease has run out: their process died (a run keyed by its tick is never
+// begun again, so nothing else would end it). It returns how many.
+func (l *Ledger) AbandonStale(ctx context.Context) (int, error) {
+	now := l.stamp()
+	res, err := l.w.ExecContext(ctx, `UPDATE job_runs SET outcome = 'abandoned', ended_at = ?1,
+		output = 'the process running it stopped before it ended (its lease ran out)'
+		WHERE outcome = 'running' AND NOT EXISTS (SELECT 1 FROM job_leases k
+			WHERE k.job = job_runs.job AND k.key = job_runs.key AND k.holder = job_runs.holder AND k.expires_at > ?1)`, now)
+	if err != nil {
+		return 0, fmt.Errorf("abandon stale job runs: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

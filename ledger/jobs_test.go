@@ -62,6 +62,22 @@ func TestJobLeaseAndIdempotence(t *testing.T) {
 	if err := b.EndJobRun(ctx, runB, JobOK, "2 E0402 sent"); err != nil {
 		t.Fatal(err)
 	}
+	// Runs whose process died are abandoned once their lease ran out: b's
+	// run of 11510 (never renewed) now, a run just begun only later.
+	dead, _, err := a.BeginJobRun(ctx, "tracks", "2027-01-05T02:00", time.Time{}, "dead", ttl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.AbandonStale(ctx); err != nil || n != 1 {
+		t.Fatalf("abandon: %d runs, %v; want b's expired one only", n, err)
+	}
+	clock.Add(2 * ttl)
+	if n, err := b.AbandonStale(ctx); err != nil || n != 1 {
+		t.Fatalf("abandon after the lease: %d runs, %v; want the dead process's", n, err)
+	}
+	if runs, _ := a.JobRuns(ctx, "tracks", 0); len(runs) != 1 || runs[0].ID != dead.ID || runs[0].Outcome != JobAbandoned {
+		t.Errorf("tracks runs %+v, want the dead one abandoned", runs)
+	}
 	prior, done, err := a.BeginJobRun(ctx, "blank", "11512", time.Time{}, "a", ttl)
 	if err != nil || !done || prior.ID != runB.ID || prior.Output != "2 E0402 sent" {
 		t.Fatalf("begin of a done key: %+v, done %v, %v; want b's ok run", prior, done, err)
@@ -79,7 +95,7 @@ func TestJobLeaseAndIdempotence(t *testing.T) {
 		}
 	}
 	if len(runs) != 3 || got[runA.ID] != JobAbandoned || got[runB.ID] != JobOK {
-		t.Errorf("runs %v: want a's abandoned, b's ok and the other key's running", got)
+		t.Errorf("runs %v: want a's abandoned, b's ok and the other key's abandoned", got)
 	}
 	if last, err := a.LastJobSuccess(ctx, "blank"); err != nil || last.IsZero() {
 		t.Errorf("last success %v, %v", last, err)

@@ -20,8 +20,9 @@ import (
 
 // TestCalendarEndToEnd runs the real binary and the simulator playing the
 // platform's calendar over two whole periods on a fast clock (a day in
-// calendarDay of wall time), with the daemon SIGKILLed at the blank and
-// winners jobs' ticks and at random moments, and checks: the next
+// calendarDay of wall time), with the daemon SIGKILLed just after the
+// ticks of the blank, winners, tracks and reconcile jobs (the runs cut
+// short are logged: abandoned), and checks: the next
 // periods' tracks imported once; every allocated number of each ended
 // period used once or in an accepted E0402; no E0402 sent twice; the
 // winners file equal to the simulator's list; jobs list with no late run.
@@ -83,7 +84,7 @@ func TestCalendarEndToEnd(t *testing.T) {
 	// of the day after the E0504 arrives), and between them.
 	var kills []time.Time
 	for _, s := range []string{"2027-01-05 02:00", "2027-01-29 06:00", "2027-03-05 02:00", "2027-03-29 06:00",
-		"2026-12-21 00:00", "2027-02-21 00:00"} {
+		"2026-12-21 00:00", "2027-02-10 03:30", "2027-02-21 00:00"} {
 		fake, err := time.ParseInLocation("2006-01-02 15:04", s, taipei)
 		if err != nil {
 			t.Fatal(err)
@@ -180,6 +181,17 @@ func TestCalendarEndToEnd(t *testing.T) {
 		}
 	}
 	t.Logf("jobs list:\n%s", list.String())
+	runs, err := l.JobRuns(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abandoned := map[string]int{}
+	for _, r := range runs {
+		if r.Outcome == ledger.JobAbandoned {
+			abandoned[r.Job+" "+r.Key]++
+		}
+	}
+	t.Logf("runs cut short by a SIGKILL and finished by a later run: %v", abandoned)
 }
 
 // logProblems logs the warnings, errors and calendar lines of every log.
