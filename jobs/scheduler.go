@@ -193,7 +193,7 @@ func (s *Scheduler) Step(ctx context.Context) (time.Time, error) {
 // due runs j for the latest tick that has come and records the next one;
 // a failed or busy run is tried again after Retry, or at the next tick.
 func (s *Scheduler) due(ctx context.Context, j Job, st ledger.JobSchedule, now time.Time) (ledger.JobSchedule, error) {
-	tick := st.Tick
+	tick := st.Tick.In(s.opt.Location) // stored in UTC; keys are of local dates
 	for n := s.Next(j.Name, tick); !n.After(now); n = s.Next(j.Name, n) {
 		tick = n
 	}

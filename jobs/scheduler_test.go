@@ -201,6 +201,28 @@ func TestSchedulerLeaseKeepsTwoProcessesApart(t *testing.T) {
 	}
 }
 
+// TestSchedulerKeysByLocalDate: a tick stored in the ledger (UTC) is keyed
+// by its date in the scheduler's time zone: 06:00 on the 28th in Taipei is
+// the 27th in UTC.
+func TestSchedulerKeysByLocalDate(t *testing.T) {
+	ctx := context.Background()
+	c := newFakeClock(at(t, "2027-01-27 12:00"))
+	l := tempLedger(t, c)
+	var keys []string
+	s := newScheduler(t, l, c, "a", Job{Name: "winners", Spec: "0 6 * * *", Enabled: true, Key: WinnersKey,
+		Run: func(_ context.Context, key string) (string, error) { keys = append(keys, key); return "", nil }})
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.Set(at(t, "2027-01-28 06:00"))
+	if _, err := s.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(keys, []string{"11512"}) {
+		t.Errorf("keys %v, want 11512 (the list due on the 28th in Taipei)", keys)
+	}
+}
+
 func TestSchedulerAtStartAndDisabled(t *testing.T) {
 	ctx := context.Background()
 	c := newFakeClock(at(t, "2027-01-05 10:17"))
