@@ -3,6 +3,8 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/turnkeyd/turnkeyd/jobs"
 	"github.com/turnkeyd/turnkeyd/ledger"
+	"github.com/turnkeyd/turnkeyd/mig"
 	"github.com/turnkeyd/turnkeyd/turnkey/sim"
 )
 
@@ -103,4 +106,69 @@ func mustBlankDocs(t *testing.T, l *ledger.Ledger, period string) []ledger.Docum
 		t.Fatal(err)
 	}
 	return docs
+}
+
+// TestBlankJobFinishesARunCutShort: a run killed after its transaction
+// committed (the period closed, its E0402 recorded) but before it ended is
+// finished by the next run, which sends nothing again.
+func TestBlankJobFinishesARunCutShort(t *testing.T) {
+	ctx := context.Background()
+	cfg := initConfig(t, t.TempDir())
+	after := time.Date(2027, 1, 5, 2, 0, 0, 0, cfg.Location())
+	now := after
+	clock := func() time.Time { return now }
+	l, err := ledger.Open(ctx, cfg.Path(cfg.Ledger.Path), nil, ledger.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if _, _, err := l.ImportTracks(ctx, SandboxTracks(time.Date(2026, 11, 1, 0, 0, 0, 0, cfg.Location()), cfg.Seller.BAN)); err != nil {
+		t.Fatal(err)
+	}
+	sched, err := newScheduler(cfg, l, slog.New(slog.DiscardHandler), nil, jobs.Clock{Now: clock}, calendarDeps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, _ := sched.Job("blank")
+
+	// The dead process: its run begun, its transaction committed, nothing after.
+	if _, _, err := l.BeginJobRun(ctx, "blank", "11512", after, "dead:1", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	dead := &blankJob{cfg: cfg, ledger: l, validator: mustValidator(t), version: "4.1", now: clock, log: slog.New(slog.DiscardHandler)}
+	if _, err := l.Intake(ctx, "E0402-11512", hashOf("E0402-11512"), 0, func(tx *ledger.IntakeTx) error { return dead.accept(tx, "11512") }); err != nil {
+		t.Fatal(err)
+	}
+	if outcome, _, _ := sched.RunKeyOutput(ctx, job, "11512", time.Time{}); outcome != jobs.OutcomeBusy {
+		t.Fatalf("within the dead process's lease: %s, want busy", outcome)
+	}
+	now = now.Add(2 * time.Minute)
+	outcome, output, err := sched.RunKeyOutput(ctx, job, "11512", time.Time{})
+	if err != nil || outcome != jobs.OutcomeOK || !strings.Contains(output, "period 11512 closed; 2 E0402") {
+		t.Fatalf("the next run: %s %q %v", outcome, output, err)
+	}
+	if docs := mustBlankDocs(t, l, "11512"); len(docs) != 2 {
+		t.Errorf("%d E0402 documents, want the 2 of the first run only", len(docs))
+	}
+	if in, err := l.FindIntake(ctx, "E0402-11512", hashOf("E0402-11512")); err != nil || in != nil {
+		t.Errorf("the cut-short intake is still unfinished: %+v %v", in, err)
+	}
+	runs, err := l.JobRuns(ctx, "blank", 0)
+	if err != nil || len(runs) != 2 || runs[0].Outcome != ledger.JobOK || runs[1].Outcome != ledger.JobAbandoned {
+		t.Errorf("runs %+v %v: want the dead one abandoned, then ok", runs, err)
+	}
+}
+
+func mustValidator(t *testing.T) *mig.Validator {
+	t.Helper()
+	v, err := mig.DefaultValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func hashOf(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -21,8 +21,10 @@ import (
 // TestCalendarEndToEnd runs the real binary and the simulator playing the
 // platform's calendar over two whole periods on a fast clock (a day in
 // calendarDay of wall time), with the daemon SIGKILLed just after the
-// ticks of the blank, winners, tracks and reconcile jobs (the runs cut
-// short are logged: abandoned), and checks: the next
+// ticks of the blank, winners, tracks and reconcile jobs (whether a kill
+// landed inside a run is logged: its run is abandoned; a run takes a few
+// milliseconds, so most kills fall just after it: TestBlankJobFinishesARunCutShort
+// in daemon covers a kill inside one), and checks: the next
 // periods' tracks imported once; every allocated number of each ended
 // period used once or in an accepted E0402; no E0402 sent twice; the
 // winners file equal to the simulator's list; jobs list with no late run.
