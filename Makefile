@@ -47,8 +47,10 @@ fuzz:
 # The README's first command: the daemon on the embedded default under ./var
 # (created on first use: SQLite ledger, local spool and Turnkey folders,
 # sample tracks).
+# DAYS_PER_MINUTE=N runs it on a fast clock: the simulator plays the
+# calendar (docs/calendar.md), a period passes in 60/N minutes.
 run: build
-	./$(BIN) sandbox -dir var
+	./$(BIN) sandbox -dir var $(if $(DAYS_PER_MINUTE),-days-per-minute $(DAYS_PER_MINUTE))
 
 # The mig micro-benchmarks, then the real binary: `turnkeyd check` against
 # xmllint on 10,000 F0401 files, and 50,000 documents from CSV drop to

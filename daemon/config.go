@@ -35,6 +35,7 @@ type Config struct {
 	HTTP     HTTPConfig    `yaml:"http"`
 	Log      LogConfig     `yaml:"log"`
 	Archive  ArchiveConfig `yaml:"archive"`
+	Jobs     JobsConfig    `yaml:"jobs"`
 
 	// file is the path the configuration was read from; base is its folder.
 	file, base string
@@ -123,6 +124,7 @@ func DefaultConfig() Config {
 		Log:  LogConfig{Level: "info", Format: "text"},
 
 		Archive: defaultArchiveConfig(),
+		Jobs:    DefaultJobsConfig(),
 	}
 }
 
@@ -304,6 +306,7 @@ func (c *Config) Validate() error {
 		bad("log.format", "%q is not one of text, json", c.Log.Format)
 	}
 	errs = append(errs, c.Archive.validate(c.Ledger.KeepBodies)...)
+	errs = append(errs, c.Jobs.validate()...)
 	return errors.Join(errs...)
 }
 

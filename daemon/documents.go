@@ -89,7 +89,7 @@ func (b *documentBuilder) apply(tx *ledger.IntakeTx, req *spool.Request, rendere
 	id, err := tx.Accept(doc)
 	switch {
 	case errors.Is(err, ledger.ErrNumberUsed), errors.Is(err, ledger.ErrNumberNotInTrack),
-		errors.Is(err, ledger.ErrDuplicate), errors.Is(err, ledger.ErrInvalidDocument):
+		errors.Is(err, ledger.ErrDuplicate), errors.Is(err, ledger.ErrInvalidDocument), errors.Is(err, ledger.ErrTrackClosed):
 		return refuse(numberCode(err) + " invoice_number " + doc.InvoiceNumber + ": " + err.Error())
 	case err != nil:
 		return err
@@ -116,6 +116,8 @@ func numberCode(err error) string {
 		return "NUMBER_NOT_IN_TRACK"
 	case errors.Is(err, ledger.ErrDuplicate):
 		return "DUPLICATE"
+	case errors.Is(err, ledger.ErrTrackClosed):
+		return "TRACK_CLOSED"
 	}
 	return "INVALID"
 }
@@ -198,6 +200,8 @@ func (b *documentBuilder) completeIssue(tx *ledger.IntakeTx, req *spool.Request,
 			return reject("NO_TRACK", "%v", err)
 		case errors.Is(err, ledger.ErrTrackExhausted):
 			return reject("TRACK_EXHAUSTED", "%v", err)
+		case errors.Is(err, ledger.ErrTrackClosed):
+			return reject("TRACK_CLOSED", "%v", err)
 		case err != nil:
 			return err
 		}

@@ -140,6 +140,47 @@ archive:
   # With none, the view has no login and may only listen on loopback.
   users:{{range $u, $h := .Archive.Users}}
     {{$u}}: "{{$h}}"{{end}}
+
+jobs:
+  # The scheduled work of the bimonthly calendar (docs/calendar.md). Each job
+  # has a cron schedule (minute hour day-of-month month day-of-week, or
+  # @hourly, @daily...) evaluated in timezone, and can be turned off. Every
+  # run is recorded in the ledger; see them with "turnkeyd jobs list".
+  # A running job holds its key (e.g. a period) this long without renewing
+  # it; a crashed process's key is free again after it.
+  lease: {{.Jobs.Lease}}
+  # Wait before a failed run is tried again (or the next tick, if sooner).
+  retry: {{.Jobs.Retry}}
+  tracks:
+    # Imports each E0501 (track allocation) Turnkey downloads into
+    # turnkey.results.e0501, once; also once at start.
+    schedule: "{{.Jobs.Tracks.Schedule}}"
+    enabled: {{.Jobs.Tracks.Enabled}}
+    # From this day of an even month, a seller without tracks for the
+    # coming period is reported (metric and alert).
+    check_from_day: {{.Jobs.Tracks.CheckFromDay}}
+  blank:
+    # After a period ends, reports each seller's unused track ranges of it
+    # (E0402, due by the 10th of the odd month) and closes its tracks: a later
+    # document dated in that period is refused (TRACK_CLOSED).
+    schedule: "{{.Jobs.Blank.Schedule}}"
+    enabled: {{.Jobs.Blank.Enabled}}
+    # MIG version of the E0402: 4.1 or 3.1; empty: mig.version.
+    mig_version: "{{.Jobs.Blank.MIGVersion}}"
+  winners:
+    # Reads each winner list (E0504) Turnkey downloads into
+    # turnkey.results.e0504, records the prizes in the invoices' history and
+    # writes spool/out/winners-<YYYMM>.csv. The list comes from the 28th of
+    # the odd month; until it is in, a run waits and the next day tries again.
+    schedule: "{{.Jobs.Winners.Schedule}}"
+    enabled: {{.Jobs.Winners.Enabled}}
+  reconcile:
+    # Writes spool/out/reconcile-<yyyyMMdd>.csv: per seller and day of the
+    # last 8 days, documents issued, uploaded, accepted, refused, waiting past
+    # their upload deadline (48 h; 7 days for business buyers, voids and
+    # allowances) and confirmed by Turnkey's SummaryResult; mismatches named.
+    schedule: "{{.Jobs.Reconcile.Schedule}}"
+    enabled: {{.Jobs.Reconcile.Enabled}}
 `
 
 // SandboxSeller is the seller of the embedded default (`make run`): a MOF test

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/turnkeyd/turnkeyd/ledger"
+	"github.com/turnkeyd/turnkeyd/mig"
 	"github.com/turnkeyd/turnkeyd/turnkey"
 )
 
@@ -266,6 +267,12 @@ func (r *Results) resultFile(ctx context.Context, kind, path string) error {
 // (訊息存證成功) accepts it.
 func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, problems *[]string) error {
 	for i, info := range pr.Results {
+		if pr.MessageType == string(mig.E0402) {
+			if err := r.blankProcess(rt, info, problems); err != nil {
+				return err
+			}
+			continue
+		}
 		number, date := info.Parameters[0], info.Parameters[1]
 		d, err := rt.FindFailed(pr.MessageType, number, date)
 		if err == nil && d == nil {
@@ -295,6 +302,12 @@ func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, 
 	for _, m := range sr.Messages {
 		if err := m.Check(); err != nil {
 			*problems = append(*problems, fmt.Sprintf("message %s (%s): %v", m.ID, m.MessageType, err))
+		}
+		if m.MessageType == string(mig.E0402) {
+			if err := r.blankSummary(rt, m, problems); err != nil {
+				return err
+			}
+			continue
 		}
 		for _, ref := range m.Good.Invoices {
 			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateAccepted, "", "", problems); err != nil {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/turnkeyd/turnkeyd/archive"
+	"github.com/turnkeyd/turnkeyd/jobs"
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/mig"
 	"github.com/turnkeyd/turnkeyd/spool"
@@ -38,6 +39,8 @@ type Options struct {
 	Archive <-chan time.Time
 	// ArchiveListening, when set, receives the web view's address.
 	ArchiveListening chan<- string
+	// After waits for the jobs' schedule (with Now, a fast clock); time.After when nil.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Daemon is turnkeyd running: its components and their shared state.
@@ -54,6 +57,7 @@ type Daemon struct {
 	status   *statusWriter
 	locks    folderLocks // released when Run ends
 	archive  *archive.Archive
+	jobs     *jobs.Scheduler
 }
 
 // New builds the daemon: it opens the ledger and checks the folders, but
@@ -144,6 +148,11 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 	}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log.With("component", "ledger"), opt.Now)
 	registerReady(d.registry, d)
+	if d.jobs, err = newScheduler(cfg, d.ledger, opt.Log, d.registry, jobs.Clock{Now: opt.Now, After: opt.After},
+		calendarDeps{validator: validator, now: opt.Now, handoff: func(ctx context.Context) error { return d.intake.flush(ctx, nil) }}); err != nil {
+		d.ledger.Close()
+		return nil, err
+	}
 	d.registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	built = true
 	return d, nil
@@ -185,6 +194,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return d.results.Run(gctx)
 	})
 	g.Go(func() error { return d.archiveRun(gctx) })
+	g.Go(func() error {
+		select { // the calendar's jobs start once the spool recovered
+		case <-d.intake.Ready():
+		case <-gctx.Done():
+			return nil
+		}
+		return d.jobs.Run(gctx)
+	})
 	d.log.Info("turnkeyd running", "spool", d.cfg.Path(d.cfg.Spool.Dir), "turnkey", d.cfg.Path(d.cfg.Turnkey.Dir),
 		"ledger", d.ledger.Path(), "mig", d.cfg.MIG.Version, "seller", d.cfg.Seller.BAN)
 	err := g.Wait()
@@ -213,7 +230,11 @@ func RunConfig(ctx context.Context, path string, stderr io.Writer) error {
 		return err
 	}
 	log := NewLogger(cfg.Log, stderr)
-	d, err := New(ctx, cfg, Options{Log: log})
+	now, after, err := envClock(log)
+	if err != nil {
+		return err
+	}
+	d, err := New(ctx, cfg, Options{Log: log, Now: now, After: after})
 	if err != nil {
 		return err
 	}

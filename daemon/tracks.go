@@ -182,12 +182,19 @@ func ListTracks(ctx context.Context, cfg *Config, out io.Writer) error {
 		fmt.Fprintln(out, "no tracks imported: import the E0501 with `turnkeyd tracks import FILE`")
 		return nil
 	}
+	blank, err := l.BlankRanges(ctx)
+	if err != nil {
+		return err
+	}
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "SELLER\tPERIOD\tTYPE\tTRACK\tRANGE\tUSED\tSKIPPED\tREMAINING\tNEXT\t")
 	for _, u := range usage {
 		next := u.NextNumber
 		if next == "" {
 			next = "(exhausted)"
+		}
+		if b, closed := blank[u.ID]; closed {
+			next = "(closed; reported blank: " + orNone(b) + ")"
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%08d-%08d\t%d\t%d\t%d\t%s\t\n", u.SellerBAN, u.Period, u.InvoiceType, u.Letters,
 			u.Begin, u.End, u.Used, u.Skipped, u.Remaining, next)

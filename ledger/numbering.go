@@ -49,6 +49,9 @@ func (it *IntakeTx) trackSet(key trackKey) (*trackSet, error) {
 	if s, ok := it.sets[key]; ok {
 		return s, nil
 	}
+	if err := it.closedTracks(key); err != nil {
+		return nil, err
+	}
 	s, err := it.loadTrackSet(key)
 	if err != nil {
 		return nil, it.fail(fmt.Errorf("tracks of %s: %w", key, err))

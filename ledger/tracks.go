@@ -93,18 +93,8 @@ func (l *Ledger) ImportTracks(ctx context.Context, tracks []Track) (added, uncha
 		return 0, 0, errors.Join(errs...)
 	}
 	err = l.writeTx(ctx, func(tx *sql.Tx) error {
-		for i, t := range tracks {
-			isNew, e := l.importTrack(ctx, tx, t)
-			switch {
-			case e != nil:
-				errs = append(errs, fmt.Errorf("track row %d (%s): %w", i+1, t, e))
-			case isNew:
-				added++
-			default:
-				unchanged++
-			}
-		}
-		return errors.Join(errs...)
+		added, unchanged, err = l.importTracks(ctx, tx, tracks)
+		return err
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("import tracks: %w", err)
@@ -113,6 +103,24 @@ func (l *Ledger) ImportTracks(ctx context.Context, tracks []Track) (added, uncha
 		l.log.Info("tracks imported", "added", added, "unchanged", unchanged)
 	}
 	return added, unchanged, nil
+}
+
+// importTracks inserts checked rows with importTrack; the error names
+// every row that failed.
+func (l *Ledger) importTracks(ctx context.Context, tx *sql.Tx, tracks []Track) (added, unchanged int, err error) {
+	var errs []error
+	for i, t := range tracks {
+		isNew, e := l.importTrack(ctx, tx, t)
+		switch {
+		case e != nil:
+			errs = append(errs, fmt.Errorf("track row %d (%s): %w", i+1, t, e))
+		case isNew:
+			added++
+		default:
+			unchanged++
+		}
+	}
+	return added, unchanged, errors.Join(errs...)
 }
 
 // importTrack inserts one checked row unless the same range is recorded; a

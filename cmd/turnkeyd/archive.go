@@ -24,9 +24,8 @@ func cmdArchive(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	period := fs.String("period", "", "a period: ROC year and even month, e.g. 11412")
 	zip := fs.String("zip", "", "verify: an export zip instead of the archive")
 	out := fs.String("o", "", "export: the zip file to write")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
-		fs.Usage()
-		return 2
+	if code, ok := noArgs(fs, args[1:]); !ok {
+		return code
 	}
 	if sub == "export" {
 		if *period == "" || *out == "" {

@@ -21,7 +21,8 @@ const usage = `turnkeyd: Taiwan e-invoices from the ERP's CSV files to MOF's Tur
 
 Commands:
   run [-config FILE]             run the daemon in the foreground
-  sandbox [-dir DIR]             run the daemon and the Turnkey simulator on the embedded
+  sandbox [-dir DIR] [-days-per-minute N]
+                                 run the daemon and the Turnkey simulator on the embedded
                                  default under DIR (./var): SQLite ledger, local spool and
                                  Turnkey folders, sample tracks
   sim [-config FILE] [-interval 2s] [-delay 0s] [-refuse 0.1] [-refuse-code S9001] [-paused] [-seed N]
@@ -51,6 +52,16 @@ Commands:
                                  a period's XML, verdicts, manifests and summary, for auditors
   doctor [-config FILE]          check Turnkey's folders, local or over SFTP: reach, host key,
                                  layout, write/rename/delete in each SRC, results, free space
+  jobs list [-config FILE]       the scheduled jobs: schedule, last run and outcome, next run
+  jobs run [-config FILE] NAME [-period YYYMM]
+                                 run a job now (same lease and idempotence as the daemon)
+  blank [-config FILE] -period YYYMM [-dry-run]
+                                 report the period's unused track ranges (E0402) and close
+                                 its tracks; -dry-run only shows them
+  prizes check -numbers FILE INVOICE_NUMBER...
+                                 each invoice's prize under the winning numbers (QryWinningList JSON)
+  prizes [-config FILE] -numbers FILE -period YYYMM
+                                 every invoice of the period, compared with the platform's E0504
   help                           this text
 
 FILE defaults to ./turnkeyd.yaml. Flags may come before or after the other arguments.
@@ -97,6 +108,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdArchive(ctx, args, stdout, stderr)
 	case "doctor":
 		return cmdDoctor(ctx, args, stdout, stderr)
+	case "jobs":
+		return cmdJobs(ctx, args, stdout, stderr)
+	case "blank":
+		return cmdBlank(ctx, args, stdout, stderr)
+	case "prizes":
+		return cmdPrizes(ctx, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -202,12 +219,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) int {
 }
 
 func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("sandbox", "sandbox [-dir DIR]", stderr)
+	fs := newFlags("sandbox", "sandbox [-dir DIR] [-days-per-minute N]", stderr)
 	dir := fs.String("dir", "var", "folder of the sandbox (created on first use)")
+	days := fs.Float64("days-per-minute", 0, "run on a fast clock: this many days per minute (the simulator plays the calendar)")
 	if code, ok := noArgs(fs, args); !ok {
 		return code
 	}
-	if err := daemon.RunSandbox(ctx, *dir, stdout, stderr); err != nil {
+	if err := daemon.RunSandbox(ctx, *dir, stdout, stderr, *days); err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
@@ -309,10 +327,100 @@ func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.StringVar(&opt.RefuseCode, "refuse-code", "", "code of those refusals (default S9001)")
 	fs.BoolVar(&opt.Paused, "paused", false, "pick nothing up (files stay in SRC)")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "seed of the injected refusals")
+	var cal daemon.SimCalendar
+	fs.BoolVar(&cal.Enabled, "calendar", false, "play the calendar: E0501 of the next period on the 20th of even months, E0504 on the 28th of odd months")
+	fs.StringVar(&cal.WinningNumbers, "winning-numbers", "", "with -calendar: the winning numbers of the E0504 (QryWinningList JSON)")
 	if code, ok := noArgs(fs, args); !ok {
 		return code
 	}
-	if err := daemon.RunSim(ctx, *config, opt, stderr); err != nil {
+	if err := daemon.RunSim(ctx, *config, opt, stderr, cal); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdJobs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (args[0] != "list" && args[0] != "run") {
+		fmt.Fprintln(stderr, "usage: turnkeyd jobs list [-config FILE] | turnkeyd jobs run [-config FILE] NAME [-period YYYMM]")
+		return 2
+	}
+	sub := args[0]
+	fs := newFlags("jobs "+sub, "jobs "+sub+" [-config FILE]"+map[string]string{"list": "", "run": " NAME [-period YYYMM]"}[sub], stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	period := fs.String("period", "", "the period (ROC year and even month, e.g. 11512) a period job runs for; default: the one of now")
+	rest, code, ok := parseArgs(fs, args[1:])
+	if !ok {
+		return code
+	}
+	if (sub == "run") != (len(rest) == 1) || len(rest) > 1 {
+		fs.Usage()
+		return 2
+	}
+	cfg, err := daemon.LoadConfig(*config)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if sub == "list" {
+		err = daemon.ListJobs(ctx, cfg, stdout)
+	} else {
+		err = daemon.RunJob(ctx, cfg, rest[0], *period, stdout, stderr)
+	}
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdBlank(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("blank", "blank [-config FILE] -period YYYMM [-dry-run]", stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	period := fs.String("period", "", "the ended period (ROC year and even month, e.g. 11512)")
+	dryRun := fs.Bool("dry-run", false, "only show what would be reported")
+	if code, ok := noArgs(fs, args); !ok {
+		return code
+	}
+	if *period == "" {
+		fs.Usage()
+		return 2
+	}
+	cfg, err := daemon.LoadConfig(*config)
+	if err != nil {
+		return exitErr(stderr, err)
+	}
+	if err := daemon.Blank(ctx, cfg, *period, *dryRun, stdout, stderr); err != nil {
+		return exitErr(stderr, err)
+	}
+	return 0
+}
+
+func cmdPrizes(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	check := len(args) > 0 && args[0] == "check"
+	synopsis := "prizes [-config FILE] -numbers FILE -period YYYMM"
+	if check {
+		args, synopsis = args[1:], "prizes check -numbers FILE INVOICE_NUMBER..."
+	}
+	fs := newFlags("prizes", synopsis, stderr)
+	config := fs.String("config", "turnkeyd.yaml", "configuration file")
+	numbers := fs.String("numbers", "", "the winning numbers: the JSON answer of the MOF app API QryWinningList")
+	period := fs.String("period", "", "the period (ROC year and even month, e.g. 11412)")
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
+	}
+	if *numbers == "" || (check && len(pos) == 0) || (!check && (*period == "" || len(pos) != 0)) {
+		fs.Usage()
+		return 2
+	}
+	var err error
+	if check {
+		err = daemon.PrizesCheck(*numbers, pos, stdout)
+	} else {
+		var cfg *daemon.Config
+		if cfg, err = daemon.LoadConfig(*config); err == nil {
+			err = daemon.PrizesPeriod(ctx, cfg, *numbers, *period, stdout)
+		}
+	}
+	if err != nil {
 		return exitErr(stderr, err)
 	}
 	return 0
@@ -328,10 +436,11 @@ func cmdLedger(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	config := fs.String("config", "turnkeyd.yaml", "configuration file")
 	out := fs.String("o", "", "backup: the file to write (must not exist)")
 	tracks := fs.Bool("tracks", false, "rebuild: the arguments are track files (E0501 XML or the platform's CSV)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	pos, code, ok := parseArgs(fs, args[1:])
+	if !ok {
+		return code
 	}
-	if (sub == "backup" && (*out == "" || fs.NArg() > 0)) || (sub == "rebuild" && (!*tracks || fs.NArg() == 0)) {
+	if (sub == "backup" && (*out == "" || len(pos) > 0)) || (sub == "rebuild" && (!*tracks || len(pos) == 0)) {
 		fs.Usage()
 		return 2
 	}
@@ -342,7 +451,7 @@ func cmdLedger(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if sub == "backup" {
 		err = daemon.BackupLedger(ctx, cfg, *out, stdout)
 	} else {
-		err = daemon.RebuildLedger(ctx, cfg, fs.Args(), stdout)
+		err = daemon.RebuildLedger(ctx, cfg, pos, stdout)
 	}
 	if err != nil {
 		return exitErr(stderr, err)

@@ -23,8 +23,8 @@ func cmdService(args []string, stdout, stderr io.Writer) int {
 		fs := newFlags("service install", "service install [-config FILE] [-log-file FILE]", stderr)
 		config := fs.String("config", "turnkeyd.yaml", "configuration file the service runs with")
 		logFile := fs.String("log-file", "", "the service's log (default: turnkeyd.log beside the configuration)")
-		if err := fs.Parse(args[1:]); err != nil {
-			return 2
+		if code, ok := noArgs(fs, args[1:]); !ok {
+			return code
 		}
 		var cfg service.Config
 		if cfg, err = serviceConfig(*config, *logFile); err == nil {
