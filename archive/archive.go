@@ -34,7 +34,11 @@ type Config struct {
 	Trigger  <-chan time.Time // when set, replaces the Interval timer (tests step it)
 	// Inbound maps a received message type ("E0501", "E0504") to the folder
 	// Turnkey leaves those files in; they are archived as they appear.
-	Inbound  map[string]string
+	Inbound map[string]string
+	// Received lists and reads the Inbound folders: on this machine, or on
+	// the Turnkey host over SFTP (the daemon passes its Turnkey target); the
+	// local file system when nil.
+	Received Received
 	Registry prometheus.Registerer // metrics turnkeyd_archive_*; none when nil
 	// KeepBodies is how long after archiving an accepted document its body
 	// stays in the ledger; 0 keeps bodies forever.

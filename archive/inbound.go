@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/turnkeyd/turnkeyd/internal/atomicfile"
@@ -23,10 +24,49 @@ type inboundSeen struct {
 	mod  time.Time
 }
 
+// Received lists and reads the folders Turnkey leaves received files in
+// (E0501, E0504), on this machine or over SFTP; turnkey.Reader is one.
+type Received interface {
+	// List returns the paths of the files under root, at any depth, in
+	// name order, without hidden and temporary files; none when root does
+	// not exist.
+	List(ctx context.Context, root string) ([]string, error)
+	Stat(ctx context.Context, path string) (fs.FileInfo, error)
+	ReadFile(ctx context.Context, path string) ([]byte, error)
+}
+
+// localReceived is Received on the local file system.
+type localReceived struct{}
+
+func (localReceived) List(_ context.Context, root string) ([]string, error) {
+	var paths []string
+	err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && p == root:
+			return fs.SkipAll
+		case err != nil:
+			return err
+		case de.Type().IsRegular() && !strings.HasPrefix(de.Name(), ".") && !strings.HasSuffix(de.Name(), ".tmp"):
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	sort.Strings(paths)
+	return paths, err
+}
+
+func (localReceived) Stat(_ context.Context, p string) (fs.FileInfo, error) { return os.Stat(p) }
+
+func (localReceived) ReadFile(_ context.Context, p string) ([]byte, error) { return os.ReadFile(p) }
+
 // archiveInbound archives the E0501 and E0504 files that appeared in
 // their folders since the last pass. A file already archived with the same
 // content is not archived again.
 func (a *Archive) archiveInbound(ctx context.Context) (int, error) {
+	rd := a.cfg.Received
+	if rd == nil {
+		rd = localReceived{}
+	}
 	types := make([]string, 0, len(a.cfg.Inbound))
 	for t := range a.cfg.Inbound {
 		types = append(types, t)
@@ -35,25 +75,20 @@ func (a *Archive) archiveInbound(ctx context.Context) (int, error) {
 	n := 0
 	for _, t := range types {
 		root := a.cfg.Inbound[t]
-		err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		paths, err := rd.List(ctx, root)
+		for _, p := range paths {
 			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return nil
-				}
-				return err
+				break
 			}
-			if ctx.Err() != nil {
-				return ctx.Err()
+			if err = ctx.Err(); err != nil {
+				break
 			}
-			if de.IsDir() || !de.Type().IsRegular() {
-				return nil
-			}
-			done, err := a.archiveReceived(t, p, de)
+			var done bool
+			done, err = a.archiveReceived(ctx, rd, t, p)
 			if done {
 				n++
 			}
-			return err
-		})
+		}
 		if err != nil {
 			return n, fmt.Errorf("archive received %s files from %s: %w", t, root, err)
 		}
@@ -62,15 +97,15 @@ func (a *Archive) archiveInbound(ctx context.Context) (int, error) {
 }
 
 // archiveReceived archives one received file unless it was archived before.
-func (a *Archive) archiveReceived(msg, p string, de fs.DirEntry) (bool, error) {
-	info, err := de.Info()
+func (a *Archive) archiveReceived(ctx context.Context, rd Received, msg, p string) (bool, error) {
+	info, err := rd.Stat(ctx, p)
 	if err != nil {
 		return false, err
 	}
 	if s, ok := a.inbound[p]; ok && s.size == info.Size() && s.mod.Equal(info.ModTime()) {
 		return false, nil
 	}
-	data, err := os.ReadFile(p)
+	data, err := rd.ReadFile(ctx, p)
 	if err != nil {
 		return false, err
 	}

@@ -72,13 +72,14 @@ func archiveBodies(cfg *Config, l **ledger.Ledger) ledger.Option {
 
 // newArchive builds the archive component of the daemon.
 func newArchive(cfg *Config, l *ledger.Ledger, log *slog.Logger, now func() time.Time, reg prometheus.Registerer,
-	trigger <-chan time.Time) (*archive.Archive, error) {
+	trigger <-chan time.Time, received archive.Received) (*archive.Archive, error) {
 	return archive.New(archive.Config{
 		Dir: cfg.Path(cfg.Archive.Dir), Ledger: l, Log: log.With("component", "archive"), Now: now,
 		Location: cfg.Location(), Interval: cfg.Archive.Interval, Trigger: trigger, Registry: reg, KeepBodies: cfg.Ledger.KeepBodies,
 		VerifyEvery: cfg.Archive.VerifyEvery,
 		Inbound: map[string]string{"E0501": cfg.ResultDir(cfg.Turnkey.Results.E0501),
 			"E0504": cfg.ResultDir(cfg.Turnkey.Results.E0504)},
+		Received: received,
 	})
 }
 

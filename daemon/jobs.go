@@ -23,18 +23,19 @@ type calendarDeps struct {
 	validator *mig.Validator
 	now       func() time.Time
 	handoff   func(context.Context) error // hands accepted documents to Turnkey; nil: the daemon does
+	folders   jobs.Folder                 // Turnkey's download folders, through the target; nil: local
 }
 
 // calendar builds the jobs of the configuration on a ledger; reg, when
 // not nil, gets the jobs' own metrics.
 func calendar(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheus.Registerer, deps calendarDeps) []jobs.Job {
-	tracks := &jobs.Tracks{Ledger: l, Dir: cfg.ResultDir(cfg.Turnkey.Results.E0501), Parse: ParseTrackFile, Log: log}
+	tracks := &jobs.Tracks{Ledger: l, Dir: cfg.ResultDir(cfg.Turnkey.Results.E0501), Folder: deps.folders, Parse: ParseTrackFile, Log: log}
 	version := mig.Version(cfg.Jobs.Blank.MIGVersion)
 	if version == "" {
 		version = mig.Version(cfg.MIG.Version)
 	}
 	blank := &blankJob{cfg: cfg, ledger: l, validator: deps.validator, version: version, now: deps.now, handoff: deps.handoff, log: log}
-	winners := &jobs.Winners{Ledger: l, Dir: cfg.ResultDir(cfg.Turnkey.Results.E0504), OutDir: filepath.Join(cfg.Path(cfg.Spool.Dir), "out"), Log: log}
+	winners := &jobs.Winners{Ledger: l, Dir: cfg.ResultDir(cfg.Turnkey.Results.E0504), Folder: deps.folders, OutDir: filepath.Join(cfg.Path(cfg.Spool.Dir), "out"), Log: log}
 	reconcile := &jobs.Reconcile{Ledger: l, OutDir: winners.OutDir, Now: deps.now, Loc: cfg.Location()}
 	if reg != nil {
 		tracks.Register(reg)
@@ -150,7 +151,14 @@ func RunJob(ctx context.Context, cfg *Config, name, period string, out, stderr i
 	if clock.Now, clock.After, err = envClock(log); err != nil {
 		return err
 	}
-	s, err := newScheduler(cfg, l, log, nil, clock, calendarDeps{})
+	target, _, err := newTarget(cfg, log.With("component", "turnkey"))
+	if err != nil {
+		return err
+	}
+	if c, ok := target.(io.Closer); ok {
+		defer c.Close()
+	}
+	s, err := newScheduler(cfg, l, log, nil, clock, calendarDeps{folders: target})
 	if err != nil {
 		return err
 	}

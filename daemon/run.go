@@ -142,14 +142,15 @@ func New(ctx context.Context, cfg *Config, opt Options) (*Daemon, error) {
 		now: opt.Now,
 	}
 	d.watcher = &spool.Watcher{Dir: folder.Path("in", ""), Interval: cfg.Spool.Rescan, Rescan: opt.Rescan, Log: spoolLog}
-	if d.archive, err = newArchive(cfg, d.ledger, opt.Log, opt.Now, d.registry, opt.Archive); err != nil {
+	if d.archive, err = newArchive(cfg, d.ledger, opt.Log, opt.Now, d.registry, opt.Archive, target); err != nil {
 		d.ledger.Close()
 		return nil, err
 	}
 	registerLedgerMetrics(d.registry, d.ledger, opt.Log.With("component", "ledger"), opt.Now)
 	registerReady(d.registry, d)
 	if d.jobs, err = newScheduler(cfg, d.ledger, opt.Log, d.registry, jobs.Clock{Now: opt.Now, After: opt.After},
-		calendarDeps{validator: validator, now: opt.Now, handoff: func(ctx context.Context) error { return d.intake.flush(ctx, nil) }}); err != nil {
+		calendarDeps{validator: validator, now: opt.Now, handoff: func(ctx context.Context) error { return d.intake.flush(ctx, nil) },
+			folders: target}); err != nil {
 		d.ledger.Close()
 		return nil, err
 	}

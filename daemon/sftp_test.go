@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -135,5 +136,36 @@ func TestSFTPStartWhileHostDown(t *testing.T) {
 			t.Fatalf("not ready 45s after the host came back: %s", body)
 		}
 		time.Sleep(100 * time.Millisecond) // polling a readiness endpoint with a deadline
+	}
+}
+
+// TestJobsReadE0501OverSFTP: with Turnkey on another host, the tracks job
+// (here run by hand, as `turnkeyd jobs run tracks`) reads the E0501 that
+// Turnkey downloaded on that host, over the same link as the uploads.
+func TestJobsReadE0501OverSFTP(t *testing.T) {
+	srv, chroot := sshdtest.StartChroot(t) // so that only a read over SFTP finds the file
+	cfg := initConfig(t, t.TempDir())
+	cfg.Turnkey.Dir = srv.URL("/EINVTurnkey")
+	cfg.Turnkey.SFTP = TurnkeySFTPConfig{Key: srv.KeyFile, KnownHosts: srv.KnownHosts, Timeout: 5 * time.Second}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	remote := filepath.Join(chroot, "EINVTurnkey", filepath.FromSlash(cfg.Turnkey.Results.E0501), "20261220", "1000")
+	if err := os.MkdirAll(remote, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../examples/tracks/E0501-11602.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(remote, "a-E0501.xml"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, stderr strings.Builder
+	if err := RunJob(context.Background(), cfg, "tracks", "", &out, &stderr); err != nil {
+		t.Fatalf("jobs run tracks: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(out.String(), "1 E0501 files imported (1 new track ranges)") {
+		t.Errorf("jobs run tracks over SFTP: %q, want the host's E0501 imported", out.String())
 	}
 }

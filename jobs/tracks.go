@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,6 +23,9 @@ import (
 type Tracks struct {
 	Ledger *ledger.Ledger
 	Dir    string // Turnkey's E0501 download folder (Unpack BAK/E0501)
+	// Folder reads Dir: local, or over SFTP with the Turnkey target; the
+	// local file system when nil.
+	Folder Folder
 	// Parse reads an E0501 file (bare or enveloped, MIG 3.x or 4.x).
 	Parse func(name string, data []byte) ([]ledger.Track, error)
 	Log   *slog.Logger
@@ -47,7 +49,7 @@ func (t *Tracks) Register(reg prometheus.Registerer) {
 // Run imports the E0501 files not imported yet. A refused file is named in
 // the error (the run fails, so it is seen) and is not read again.
 func (t *Tracks) Run(ctx context.Context, _ string) (string, error) {
-	paths, err := listFiles(t.Dir)
+	paths, err := folderOr(t.Folder).List(ctx, t.Dir)
 	if err != nil {
 		return "", err
 	}
@@ -80,7 +82,7 @@ var errRefused = errors.New("refused")
 // file imports one file unless it was read before; done reports that it
 // was read now.
 func (t *Tracks) file(ctx context.Context, path string) (added int, done bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := folderOr(t.Folder).ReadFile(ctx, path)
 	if err != nil {
 		return 0, false, err
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strconv"
 	"time"
 
@@ -37,6 +36,7 @@ var prizeTypes = map[string]string{
 type Winners struct {
 	Ledger  *ledger.Ledger
 	Dir     string // Turnkey's E0504 download folder
+	Folder  Folder // reads Dir (local or over SFTP); the local file system when nil
 	OutDir  string // the spool's out/ folder
 	Log     *slog.Logger
 	unknown prometheus.Counter
@@ -61,7 +61,7 @@ func (w *Winners) Register(reg prometheus.Registerer) {
 // while no list of period has arrived: the platform sends it from the
 // 28th of the odd month after the period.
 func (w *Winners) Run(ctx context.Context, period string) (string, error) {
-	paths, err := listFiles(w.Dir)
+	paths, err := folderOr(w.Folder).List(ctx, w.Dir)
 	if err != nil {
 		return "", err
 	}
@@ -92,7 +92,7 @@ func (w *Winners) Run(ctx context.Context, period string) (string, error) {
 // file reads one E0504 unless read before; done reports it was read now.
 // An unreadable file is recorded as such and reported, never retried.
 func (w *Winners) file(ctx context.Context, path string) (bool, error) {
-	data, err := os.ReadFile(path)
+	data, err := folderOr(w.Folder).ReadFile(ctx, path)
 	if err != nil {
 		return false, err
 	}

@@ -52,6 +52,30 @@ type Server struct {
 // is skipped, or fails under TURNKEYD_CI=1.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, "")
+}
+
+// StartChroot starts sshd with every session shut in a fresh folder: the
+// host's path /X is the local path chroot/X. A test then tells apart what
+// was read over SFTP from what was read from the local disk, which share a
+// machine here. sshd only chroots as root and wants every component of the
+// folder owned by root and writable by no one else, so it is made under
+// /run; the test is skipped when not run as root.
+func StartChroot(t testing.TB) (s *Server, chroot string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("sshd chroots sessions only when run as root")
+	}
+	chroot, err := os.MkdirTemp("/run", "turnkeyd-sshd-chroot-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(chroot) })
+	return start(t, chroot), chroot
+}
+
+func start(t testing.TB, chroot string) *Server {
+	t.Helper()
 	if _, err := os.Stat(Binary); err != nil {
 		if os.Getenv("TURNKEYD_CI") != "" {
 			t.Fatalf("%s is missing: install openssh-server (.ci/run does)", Binary)
@@ -95,6 +119,18 @@ MaxSessions 100
 Subsystem sftp internal-sftp
 LogLevel ERROR
 `, s.Port, filepath.Join(s.Dir, "host_ed25519"), filepath.Join(s.Dir, "authorized_keys"), u.Username)))
+	if chroot != "" {
+		f, err := os.OpenFile(s.config, os.O_APPEND|os.O_WRONLY, 0)
+		if err == nil {
+			_, err = fmt.Fprintf(f, "ChrootDirectory %s\n", chroot)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	s.start(t)
 	t.Cleanup(s.Stop)
 	return s
