@@ -75,7 +75,9 @@ func TestBlankJobReportsClosesAndFollowsVerdicts(t *testing.T) {
 	}
 	checkXML(t, matches)
 
-	// A document of the closed period is refused with a clear code.
+	// A document of the closed period is refused with a clear code (the
+	// daemon's clock moved on to the blank run's day: no future date).
+	h.advance(after.Sub(h.clock()))
 	h.drop("late.csv", []byte("order_id,invoice_date,item_description,item_quantity,item_unit_price\nL1,2026-11-30,品項,1,100\n"))
 	if r := h.result("late.csv")["L1"]; r[3] != "rejected" || !strings.Contains(r[7], "TRACK_CLOSED") {
 		t.Errorf("a document of the closed period: %v, want rejected with TRACK_CLOSED", r)

@@ -101,6 +101,9 @@ func (s *Scheduler) Next(name string, t time.Time) time.Time {
 // finished by a later run.
 func (s *Scheduler) Run(ctx context.Context) error {
 	if err := s.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while starting: not a failure
+		}
 		return err
 	}
 	for {

@@ -77,6 +77,9 @@ func TestWinnersJobMatchesTheListToTheLedger(t *testing.T) {
 	if v := testutil.ToFloat64(job.unknown); v != 1 {
 		t.Errorf("unknown winners %v, want 1", v)
 	}
+	if v := testutil.ToFloat64(job.prizes.WithLabelValues(PrizeSpecial)); v != 1 {
+		t.Errorf("turnkeyd_job_winners_prizes_total{prize=special_10m} %v, want 1", v)
+	}
 	docs, err := l.DocumentsByNumber(ctx, seller, "AB97023797")
 	if err != nil || len(docs) != 1 {
 		t.Fatal(docs, err)

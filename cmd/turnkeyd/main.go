@@ -26,7 +26,9 @@ Commands:
                                  default under DIR (./var): SQLite ledger, local spool and
                                  Turnkey folders, sample tracks
   sim [-config FILE] [-interval 2s] [-delay 0s] [-refuse 0.1] [-refuse-code S9001] [-paused] [-seed N]
-                                 simulate Turnkey and the platform on turnkey.dir (tests, trials)
+      [-calendar [-winning-numbers FILE]]
+                                 simulate Turnkey and the platform on turnkey.dir (tests, trials);
+                                 -calendar also plays the E0501/E0504 downloads of the calendar
   init [-dir DIR] [-seller-ban BAN -seller-name NAME | -sandbox] [-force]
                                  write DIR/turnkeyd.yaml (every key, commented) and the folders
   tracks import [-config FILE] FILE...
@@ -318,7 +320,7 @@ func parseSince(s string, loc *time.Location) (time.Time, error) {
 }
 
 func cmdSim(ctx context.Context, args []string, stderr io.Writer) int {
-	fs := newFlags("sim", "sim [-config FILE] [-interval 2s] [-delay 0s] [-refuse 0.1] [-refuse-code S9001] [-paused] [-seed N]", stderr)
+	fs := newFlags("sim", "sim [-config FILE] [-interval 2s] [-delay 0s] [-refuse 0.1] [-refuse-code S9001] [-paused] [-seed N] [-calendar [-winning-numbers FILE]]", stderr)
 	config := fs.String("config", "turnkeyd.yaml", "configuration file (the simulator uses turnkey.dir and its folders)")
 	opt := sim.Options{}
 	fs.DurationVar(&opt.Interval, "interval", 2*time.Second, "how often the upload folders are polled")
