@@ -168,6 +168,15 @@ func TestSchedulerLeaseKeepsTwoProcessesApart(t *testing.T) {
 	}
 	la := a.ledger
 	for range 12 { // two minutes, twice the lease: a renews it every third (20s)
+		// The clock moves only once a's renewer waits on it: on a loaded
+		// machine the goroutine may not have asked for its next timer yet,
+		// and a step taken before would set that timer a step late.
+		for wait := time.Now().Add(10 * time.Second); c.waiting() == 0; {
+			if time.Now().After(wait) {
+				t.Fatalf("at %s a's lease renewer does not wait on the clock", c.Now())
+			}
+			time.Sleep(time.Millisecond) // polling the renewer, with a deadline
+		}
 		c.Set(c.Now().Add(10 * time.Second))
 		deadline := time.Now().Add(10 * time.Second)
 		for {
