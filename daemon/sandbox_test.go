@@ -39,6 +39,7 @@ func startSandbox(t testing.TB) *sandboxRun {
 		t.Fatal(err)
 	}
 	cfg.HTTP.Listen = "127.0.0.1:0"
+	cfg.Archive.Listen = "127.0.0.1:0" // never the sandbox's fixed port: another run may hold it
 	cfg.Spool.Settle = 0
 	cfg.Spool.Rescan = 200 * time.Millisecond
 	cfg.Turnkey.Poll = 200 * time.Millisecond

@@ -42,7 +42,7 @@ func TestCalendarEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	for old, repl := range map[string]string{
-		`listen: "127.0.0.1:9464"`: `listen: ""`, "settle: 10s": "settle: 0s", "poll: 10s": "poll: 100ms",
+		`listen: "127.0.0.1:9464"`: `listen: ""`, `listen: "127.0.0.1:9465"`: `listen: ""`, "settle: 10s": "settle: 0s", "poll: 10s": "poll: 100ms",
 		"lease: 2m0s": "lease: 12h", "retry: 10m0s": "retry: 1h", `schedule: "@hourly"`: `schedule: "0 */6 * * *"`,
 	} {
 		if !bytes.Contains(cfgText, []byte(old)) {
