@@ -286,11 +286,12 @@ func (r *Results) resultFile(ctx context.Context, kind, path string) error {
 // processResult refuses each document a ProcessResult names; code 00000
 // (訊息存證成功) accepts it.
 func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, problems *[]string) error {
+	packed, _ := turnkey.PackedAt(pr.MessageID) // zero when unknown
 	for i, info := range pr.Results {
 		number, date := info.Parameters[0], info.Parameters[1]
-		d, err := rt.FindFailed(pr.MessageType, number, date)
+		d, err := rt.FindFailed(pr.MessageType, number, date, packed)
 		if err == nil && d == nil {
-			d, err = rt.FindForResult(pr.MessageType, number, date)
+			d, err = rt.FindForResult(pr.MessageType, number, date, packed)
 		}
 		if err != nil {
 			return err
@@ -311,19 +312,22 @@ func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, 
 }
 
 // summaryResult accepts the Good invoices and refuses the Failed ones of
-// each message, and reports a message whose counts disagree.
+// each message, and reports a message whose counts disagree. Each verdict
+// goes to a document that can be in its message: one created before
+// Turnkey packed it (its Id says when), not a resend made since.
 func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, problems *[]string) error {
 	for _, m := range sr.Messages {
 		if err := m.Check(); err != nil {
 			*problems = append(*problems, fmt.Sprintf("message %s (%s): %v", m.ID, m.MessageType, err))
 		}
+		packed, _ := turnkey.PackedAt(m.ID) // zero when unknown
 		for _, ref := range m.Good.Invoices {
-			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateAccepted, "", "", problems); err != nil {
+			if err := r.summaryRef(rt, m.MessageType, packed, ref, ledger.StateAccepted, "", "", problems); err != nil {
 				return err
 			}
 		}
 		for _, ref := range m.Failed.Invoices {
-			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateRejected, ledger.CodeFailed,
+			if err := r.summaryRef(rt, m.MessageType, packed, ref, ledger.StateRejected, ledger.CodeFailed,
 				"the platform's SummaryResult lists it as failed; its ProcessResult, if any, gives the reason", problems); err != nil {
 				return err
 			}
@@ -332,8 +336,8 @@ func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, 
 	return nil
 }
 
-func (r *Results) summaryRef(rt *ledger.ResultTx, msgType string, ref turnkey.InvoiceRef, to, code, msg string, problems *[]string) error {
-	d, err := rt.FindForResult(msgType, ref.Number, ref.Date)
+func (r *Results) summaryRef(rt *ledger.ResultTx, msgType string, packed time.Time, ref turnkey.InvoiceRef, to, code, msg string, problems *[]string) error {
+	d, err := rt.FindForResult(msgType, ref.Number, ref.Date, packed)
 	if err != nil {
 		return err
 	}
