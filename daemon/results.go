@@ -77,14 +77,20 @@ func (r *Results) Run(ctx context.Context) error {
 // ProcessResults go first: Turnkey (or the simulator) may write a message's
 // ProcessResult and the SummaryResult naming it between two listings, and
 // the ProcessResult carries the reason the summary lacks.
+//
+// The pickups are looked for after the listings: Turnkey moves a file from
+// SRC to BAK before it uploads it, so every file a listed verdict is about
+// is in BAK by then, and its document records where (a verdict applied
+// first would take it out of flight with its location unknown for good).
 func (r *Results) Cycle(ctx context.Context) error {
-	errs := []error{r.pickups(ctx)}
+	var errs []error
 	var lists [][]string
 	for _, kind := range []string{kindProcess, kindSummary} {
 		paths, err := r.list(kind)
 		errs = append(errs, err)
 		lists = append(lists, paths)
 	}
+	errs = append(errs, r.pickups(ctx))
 	for i, kind := range []string{kindProcess, kindSummary} {
 		// One file that fails never blocks the others of its kind.
 		failed, first := 0, error(nil)
