@@ -77,14 +77,20 @@ func (r *Results) Run(ctx context.Context) error {
 // ProcessResults go first: Turnkey (or the simulator) may write a message's
 // ProcessResult and the SummaryResult naming it between two listings, and
 // the ProcessResult carries the reason the summary lacks.
+//
+// The pickups are looked for after the listings: Turnkey moves a file from
+// SRC to BAK before it uploads it, so every file a listed verdict is about
+// is in BAK by then, and its document records where (a verdict applied
+// first would take it out of flight with its location unknown for good).
 func (r *Results) Cycle(ctx context.Context) error {
-	errs := []error{r.pickups(ctx)}
+	var errs []error
 	var lists [][]string
 	for _, kind := range []string{kindProcess, kindSummary} {
 		paths, err := r.list(ctx, kind)
 		errs = append(errs, err)
 		lists = append(lists, paths)
 	}
+	errs = append(errs, r.pickups(ctx))
 	for i, kind := range []string{kindProcess, kindSummary} {
 		// One file that fails never blocks the others of its kind.
 		failed, first := 0, error(nil)
@@ -266,6 +272,7 @@ func (r *Results) resultFile(ctx context.Context, kind, path string) error {
 // processResult refuses each document a ProcessResult names; code 00000
 // (訊息存證成功) accepts it.
 func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, problems *[]string) error {
+	packed, _ := turnkey.PackedAt(pr.MessageID) // zero when unknown
 	for i, info := range pr.Results {
 		if pr.MessageType == string(mig.E0402) {
 			if err := r.blankProcess(rt, info, problems); err != nil {
@@ -274,9 +281,9 @@ func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, 
 			continue
 		}
 		number, date := info.Parameters[0], info.Parameters[1]
-		d, err := rt.FindFailed(pr.MessageType, number, date)
+		d, err := rt.FindFailed(pr.MessageType, number, date, packed)
 		if err == nil && d == nil {
-			d, err = rt.FindForResult(pr.MessageType, number, date)
+			d, err = rt.FindForResult(pr.MessageType, number, date, packed)
 		}
 		if err != nil {
 			return err
@@ -297,7 +304,9 @@ func (r *Results) processResult(rt *ledger.ResultTx, pr *turnkey.ProcessResult, 
 }
 
 // summaryResult accepts the Good invoices and refuses the Failed ones of
-// each message, and reports a message whose counts disagree.
+// each message, and reports a message whose counts disagree. Each verdict
+// goes to a document that can be in its message: one created before
+// Turnkey packed it (its Id says when), not a resend made since.
 func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, problems *[]string) error {
 	for _, m := range sr.Messages {
 		if err := m.Check(); err != nil {
@@ -309,13 +318,14 @@ func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, 
 			}
 			continue
 		}
+		packed, _ := turnkey.PackedAt(m.ID) // zero when unknown
 		for _, ref := range m.Good.Invoices {
-			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateAccepted, "", "", problems); err != nil {
+			if err := r.summaryRef(rt, m.MessageType, packed, ref, ledger.StateAccepted, "", "", problems); err != nil {
 				return err
 			}
 		}
 		for _, ref := range m.Failed.Invoices {
-			if err := r.summaryRef(rt, m.MessageType, ref, ledger.StateRejected, ledger.CodeFailed,
+			if err := r.summaryRef(rt, m.MessageType, packed, ref, ledger.StateRejected, ledger.CodeFailed,
 				"the platform's SummaryResult lists it as failed; its ProcessResult, if any, gives the reason", problems); err != nil {
 				return err
 			}
@@ -324,8 +334,8 @@ func (r *Results) summaryResult(rt *ledger.ResultTx, sr *turnkey.SummaryResult, 
 	return nil
 }
 
-func (r *Results) summaryRef(rt *ledger.ResultTx, msgType string, ref turnkey.InvoiceRef, to, code, msg string, problems *[]string) error {
-	d, err := rt.FindForResult(msgType, ref.Number, ref.Date)
+func (r *Results) summaryRef(rt *ledger.ResultTx, msgType string, packed time.Time, ref turnkey.InvoiceRef, to, code, msg string, problems *[]string) error {
+	d, err := rt.FindForResult(msgType, ref.Number, ref.Date, packed)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 // doc is a history entry for the lifecycle table.
@@ -302,7 +303,7 @@ func TestFindForResultSkipsWaiting(t *testing.T) {
 		return err
 	})
 	_, err := l.Apply(ctx, ResultFile{}, func(rt *ResultTx) error {
-		d, err := rt.FindForResult("F0401", nums[0], date)
+		d, err := rt.FindForResult("F0401", nums[0], date, time.Time{})
 		if err != nil {
 			return err
 		}

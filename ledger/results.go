@@ -107,13 +107,21 @@ func describe(f ResultFile) string {
 // that message type whose invoice number (for allowances: allowance number)
 // is number and that were handed to Turnkey (a waiting one never was), the
 // oldest that still awaits a verdict, else the latest; among them one of
-// that date when date is not empty and there is one. Nil if none.
-func (rt *ResultTx) FindForResult(msgType, number, date string) (*Document, error) {
+// that date when date is not empty and there is one.
+//
+// packed is when Turnkey packed the message the verdict is about (zero when
+// unknown, see turnkey.PackedAt). A document created after it cannot be in
+// that message: an order refused and sent again keeps its number and often
+// its date, and the first send's late SummaryResult must not refuse the
+// resent document, which awaits a verdict of its own. So the documents
+// created before packed come first; a later one is chosen only when there
+// is no other (Turnkey's clock behind the daemon's). Nil if none.
+func (rt *ResultTx) FindForResult(msgType, number, date string, packed time.Time) (*Document, error) {
 	row := rt.tx.QueryRowContext(rt.ctx, `SELECT `+docColumns+` FROM documents
 		WHERE msg_type = ?1 AND (invoice_number = ?2 AND action NOT IN ('allowance', 'void_allowance') OR allowance_number = ?2)
 		  AND state <> 'waiting' AND written_at IS NOT NULL
-		ORDER BY state IN ('accepted', 'rejected'), (?3 <> '' AND invoice_date <> ?3),
-		         CASE WHEN state IN ('accepted', 'rejected') THEN -id ELSE id END LIMIT 1`, msgType, number, date)
+		ORDER BY (?4 <> '' AND created_at >= ?4), state IN ('accepted', 'rejected'), (?3 <> '' AND invoice_date <> ?3),
+		         CASE WHEN state IN ('accepted', 'rejected') THEN -id ELSE id END LIMIT 1`, msgType, number, date, after(packed))
 	d, err := scanDocument(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -198,17 +206,28 @@ func (rt *ResultTx) refine(d *Document, cause, code, message string) error {
 // FindFailed returns the document of that message type, number and date
 // that a SummaryResult refused without a reason (code FAILED), or nil: a
 // ProcessResult read after the summary belongs to it, not to a newer
-// document of the same number the ERP sent since.
-func (rt *ResultTx) FindFailed(msgType, number, date string) (*Document, error) {
+// document of the same number the ERP sent since. Of several, the latest
+// created before packed (see FindForResult) comes first.
+func (rt *ResultTx) FindFailed(msgType, number, date string, packed time.Time) (*Document, error) {
 	row := rt.tx.QueryRowContext(rt.ctx, `SELECT `+docColumns+` FROM documents
 		WHERE msg_type = ?1 AND (invoice_number = ?2 AND action NOT IN ('allowance', 'void_allowance') OR allowance_number = ?2)
 		  AND state = 'rejected' AND result_code = ?4 AND (?3 = '' OR invoice_date = ?3)
-		ORDER BY id DESC LIMIT 1`, msgType, number, date, CodeFailed)
+		ORDER BY (?5 <> '' AND created_at >= ?5), id DESC LIMIT 1`, msgType, number, date, CodeFailed, after(packed))
 	d, err := scanDocument(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	return d, err
+}
+
+// after returns the first stored time at which a document was certainly
+// created after a message packed at packed (Turnkey's message names count
+// milliseconds), or "" when packed is unknown.
+func after(packed time.Time) string {
+	if packed.IsZero() {
+		return ""
+	}
+	return formatTime(packed.Truncate(time.Millisecond).Add(time.Millisecond))
 }
 
 func allowedChange(from, to string) bool {
