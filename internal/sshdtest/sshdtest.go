@@ -205,7 +205,7 @@ func (s *Server) Signal(sig syscall.Signal) {
 	}
 	pids := append(descendants(cmd.Process.Pid), cmd.Process.Pid)
 	for _, pid := range pids {
-		syscall.Kill(pid, sig)
+		kill(pid, sig)
 	}
 }
 
