@@ -35,13 +35,19 @@ vet:
 
 # Short runs of every fuzz target, seeded from testdata; FUZZTIME=5m for a longer hunt.
 # A failing input is saved under the package's testdata/fuzz/ and fails `go test` from then on.
+# Go 1.26's fuzz coordinator can end a run at its -fuzztime deadline with a bare "context
+# deadline exceeded" and no failing input (go.dev/issue/75804, fixed in Go 1.27): that
+# outcome alone is reported and not counted as a finding; anything else that fails does.
 fuzz:
 	@set -e; for spec in $$(grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(' . | \
 		sed -E 's#^(.*)/[^/]*:[0-9]+:func (Fuzz[A-Za-z0-9_]+).*#\1:\2#' | sort -u); do \
 		pkg=$${spec%%:*}; fn=$${spec##*:}; log=$$(mktemp); \
 		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
 		if ! $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg >$$log 2>&1; then \
-			cat $$log; rm -f $$log; exit 1; fi; rm -f $$log; \
+			if grep -q '^    context deadline exceeded$$' $$log && ! grep -qi 'failing input\|panic:\|--- FAIL: .*/' $$log; then \
+				echo "fuzz $$fn: ended by Go 1.26's deadline race (go.dev/issue/75804), no failing input: not a finding"; \
+			else cat $$log; rm -f $$log; exit 1; fi; \
+		fi; rm -f $$log; \
 	done
 
 # The README's first command: the daemon on the embedded default under ./var
