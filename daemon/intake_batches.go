@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,15 +21,18 @@ const intakeBatch = 1000
 
 // takeIn records the documents of the claimed file name (its bytes data,
 // its hash) in the ledger, intakeBatch at a time, and hands each batch to
-// Turnkey. prev is the file's partial intake when an earlier attempt was cut
-// short: the documents through prev.Through are in the ledger already and
-// are skipped. It returns the file's intake: nil (and no error) when the
+// Turnkey. The file-level checks (spool.OpenCSV) come first, before any
+// number is issued; its documents are then built one at a time, so that
+// memory holds one batch of them. prev is the file's partial intake when an
+// earlier attempt was cut short: the documents through prev.Through are in
+// the ledger already and are skipped. It returns the file's intake: nil (and no error) when the
 // file is not CSV v1 and was moved to failed/ with nothing issued; with an
 // error, the intake as far as it was committed (nil if nothing was).
 func (in *Intake) takeIn(ctx context.Context, log *slog.Logger, name, hash string, data []byte, prev *ledger.Intake) (*ledger.Intake, error) {
 	opt := in.readOpt
 	opt.Now = in.now()
-	reqs, err := spool.ReadCSV(bytes.NewReader(data), name, opt)
+	size := int64(len(data))
+	docs, err := spool.OpenCSV(data, name, opt)
 	var fe *spool.FileError
 	if errors.As(err, &fe) && prev == nil {
 		log.Warn("file is not CSV v1; moved to failed/", "err", err)
@@ -47,19 +49,26 @@ func (in *Intake) takeIn(ctx context.Context, log *slog.Logger, name, hash strin
 		through = prev.Through
 		log.Info("resuming a file cut short after its committed part", "intake", prev.ID, "through_line", through)
 	}
-	for len(reqs) > 0 && reqs[0].Line <= through {
-		reqs = reqs[1:]
+	// The file is read one document ahead: a batch is the last when no
+	// document follows it.
+	req, more := docs.Next()
+	for more && req.Line <= through {
+		req, more = docs.Next()
 	}
+	batch := make([]spool.Request, 0, intakeBatch)
 	linkDown := false
 	for {
-		batch := reqs[:min(len(reqs), intakeBatch)]
-		reqs = reqs[len(batch):]
+		batch = batch[:0]
+		for more && len(batch) < intakeBatch {
+			batch = append(batch, req)
+			req, more = docs.Next()
+		}
 		if len(batch) > 0 {
 			through = batch[len(batch)-1].Line
 		}
 		written := map[int64][]byte{}
-		next, err := in.ledger.IntakePart(ctx, ledger.Part{Prev: intake, Name: name, SHA256: hash, Size: int64(len(data)),
-			Through: through, Last: len(reqs) == 0}, func(tx *ledger.IntakeTx) error {
+		next, err := in.ledger.IntakePart(ctx, ledger.Part{Prev: intake, Name: name, SHA256: hash, Size: size,
+			Through: through, Last: !more}, func(tx *ledger.IntakeTx) error {
 			for i := range batch {
 				if err := in.docs.apply(tx, &batch[i], written); err != nil {
 					return err
@@ -71,7 +80,7 @@ func (in *Intake) takeIn(ctx context.Context, log *slog.Logger, name, hash strin
 			return intake, fmt.Errorf("record %s in the ledger: %w", name, err)
 		}
 		intake = next
-		clear(batch) // the parsed documents of this batch are done with
+		clear(batch) // the built documents of this batch are done with
 		if !linkDown {
 			if linkDown, err = in.handOver(ctx, log, written); err != nil {
 				return intake, err
