@@ -33,7 +33,8 @@ type Documents struct {
 
 // OpenCSV checks the CSV v1 file data as a whole and returns its documents.
 // A FileError (errors.As) means the file as a whole is unreadable, as for
-// ReadCSV; other errors are the options'.
+// ReadCSV; other errors are the options'. The documents read data in place:
+// it must not change until the last Next.
 func OpenCSV(data []byte, name string, opt ReadOptions) (*Documents, error) {
 	enc, err := normalEncoding(opt.Encoding)
 	if err != nil {
