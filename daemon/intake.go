@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -23,14 +22,17 @@ import (
 // file. The order of steps is what makes a crash at any moment harmless:
 //
 //  1. claim: rename in/NAME to work/NAME;
-//  2. one ledger transaction records the file, every document (with its
-//     number) and every outcome, or nothing;
-//  3. the XML files are written to Turnkey's folders and marked written;
+//  2. the file's documents are taken in by batches (intakeBatch): one
+//     ledger transaction records a batch's documents (with their numbers)
+//     and outcomes and the file's progress, or nothing; then
+//  3. the batch's XML files are written to Turnkey's folders and marked
+//     written, and the next batch follows;
 //  4. out/NAME.result.csv is written from the ledger, the file moves to
 //     done/.
 //
 // After a restart, files left in work/ are finished first: a file the ledger
-// already holds is not read again (its documents and numbers stand), and
+// holds wholly is not read again (its documents and numbers stand), a file
+// it holds in part is taken in from after its last committed batch, and
 // documents whose XML was not yet written are written, unless Turnkey
 // already took them.
 type Intake struct {
@@ -248,43 +250,20 @@ func (in *Intake) process(ctx context.Context, name string) (committed bool, err
 	if err != nil {
 		return false, err
 	}
-	var written map[int64][]byte
-	if intake == nil {
-		opt := in.readOpt
-		opt.Now = in.now()
-		reqs, err := spool.ReadCSV(bytes.NewReader(data), name, opt)
-		var fe *spool.FileError
-		if errors.As(err, &fe) {
-			log.Warn("file is not CSV v1; moved to failed/", "err", err)
-			if err := in.folder.Fail(name, err, in.now()); err != nil {
-				return false, err
-			}
-			in.metrics.files.WithLabelValues("failed").Inc()
-			return false, nil
-		} else if err != nil {
-			return false, fmt.Errorf("read %s: %w", name, err)
-		}
-		written = map[int64][]byte{}
-		intake, err = in.ledger.Intake(ctx, name, hash, int64(len(data)), func(tx *ledger.IntakeTx) error {
-			for i := range reqs {
-				if err := in.docs.apply(tx, &reqs[i], written); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	if intake == nil || intake.Partial {
+		prev := intake
+		intake, err = in.takeIn(ctx, log, name, hash, data, prev)
 		if err != nil {
-			return false, fmt.Errorf("record %s in the ledger: %w", name, err)
+			return intake != nil, err
+		}
+		if intake == nil {
+			return false, nil // not CSV v1: answered in failed/
 		}
 	} else {
 		log.Info("file already in the ledger; finishing it without reading it again", "intake", intake.ID)
-	}
-	if err := in.flush(ctx, written); errors.Is(err, turnkey.ErrLinkDown) {
-		// The documents are queued in the ledger; the results poll hands
-		// them over once the link is back. The ERP hears "queued" now.
-		log.Warn("Turnkey host unreachable; documents stay queued", "err", err)
-	} else if err != nil {
-		return true, err
+		if _, err := in.handOver(ctx, log, nil); err != nil {
+			return true, err
+		}
 	}
 	return true, in.answer(ctx, intake, start)
 }

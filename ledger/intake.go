@@ -27,6 +27,12 @@ type Intake struct {
 	CommittedAt time.Time
 	AnsweredAt  time.Time // zero until answered
 	DoneAt      time.Time // zero until done
+
+	// Partial: only the documents starting on or before line Through are
+	// in the ledger; the rest of the file is still to be taken in (see
+	// IntakePart). It cannot be answered yet.
+	Partial bool
+	Through int
 }
 
 // Outcome statuses: what happened to one document of an intake file.
@@ -49,15 +55,17 @@ type Outcome struct {
 	Message       string
 }
 
-const intakeColumns = `id, name, sha256, size, state, received_at, committed_at, answered_at, done_at`
+const intakeColumns = `id, name, sha256, size, state, received_at, committed_at, answered_at, done_at, through_line`
 
 func scanIntake(row interface{ Scan(...any) error }) (*Intake, error) {
 	var in Intake
 	var received, committed string
 	var answered, done sql.NullString
-	if err := row.Scan(&in.ID, &in.Name, &in.SHA256, &in.Size, &in.State, &received, &committed, &answered, &done); err != nil {
+	var through sql.NullInt64
+	if err := row.Scan(&in.ID, &in.Name, &in.SHA256, &in.Size, &in.State, &received, &committed, &answered, &done, &through); err != nil {
 		return nil, err
 	}
+	in.Partial, in.Through = through.Valid, int(through.Int64)
 	var err error
 	if in.ReceivedAt, err = parseTime(received); err != nil {
 		return nil, err
@@ -72,9 +80,10 @@ func scanIntake(row interface{ Scan(...any) error }) (*Intake, error) {
 	return &in, err
 }
 
-// FindIntake returns the unfinished (committed or answered) intake of the
-// file name with that content, or nil if there is none. After a crash the
-// daemon uses it to tell a file it must only answer from one it must process.
+// FindIntake returns the unfinished (partial, committed or answered) intake
+// of the file name with that content, or nil if there is none. After a crash
+// the daemon uses it to tell a file it must only answer from one it must
+// process, or finish processing (Partial).
 func (l *Ledger) FindIntake(ctx context.Context, name, sha256 string) (*Intake, error) {
 	in, err := scanIntake(l.r.QueryRowContext(ctx, `SELECT `+intakeColumns+` FROM intake_files
 		WHERE name = ? AND sha256 = ? AND state <> 'done' ORDER BY id DESC LIMIT 1`, name, sha256))
@@ -109,7 +118,33 @@ func (l *Ledger) IntakeByID(ctx context.Context, id int64) (*Intake, error) {
 // fn must not call the Ledger's write methods: the one writer connection is
 // held by the transaction until Intake returns.
 func (l *Ledger) Intake(ctx context.Context, name, sha256 string, size int64, fn func(tx *IntakeTx) error) (*Intake, error) {
-	in, err := l.intake(ctx, name, sha256, size, fn)
+	return l.IntakePart(ctx, Part{Name: name, SHA256: sha256, Size: size, Last: true}, fn)
+}
+
+// Part is one part of a file taken in by IntakePart.
+type Part struct {
+	// Prev is the file's partial intake that this part continues; nil for
+	// the file's first part, which records the intake (Name, SHA256, Size).
+	Prev         *Intake
+	Name, SHA256 string
+	Size         int64
+	Through      int  // the last CSV line of the documents of this part
+	Last         bool // this part ends the file
+}
+
+// IntakePart takes in one part of a file (a batch of its documents) in one
+// write transaction, as Intake does a whole file: a part commits its
+// numbers, documents and outcomes, and the file's progress (Through), or
+// nothing. After every part but the last the intake is Partial: the caller
+// resumes after Through, with the next part's Prev the intake returned. A
+// part whose Prev no longer matches the ledger (taken in by someone else
+// meanwhile) fails with ErrIntakeState.
+func (l *Ledger) IntakePart(ctx context.Context, p Part, fn func(tx *IntakeTx) error) (*Intake, error) {
+	name := p.Name
+	if p.Prev != nil {
+		name = p.Prev.Name
+	}
+	in, err := l.intake(ctx, p, fn)
 	if err != nil {
 		return nil, fmt.Errorf("intake %s: %w", name, err)
 	}
@@ -119,7 +154,7 @@ func (l *Ledger) Intake(ctx context.Context, name, sha256 string, size int64, fn
 // intake runs the transaction on the writer connection with BEGIN IMMEDIATE
 // and COMMIT of its own rather than a *sql.Tx, whose statements would each
 // start a goroutine to watch the caller's context; IntakeTx checks it instead.
-func (l *Ledger) intake(ctx context.Context, name, sha256 string, size int64, fn func(tx *IntakeTx) error) (*Intake, error) {
+func (l *Ledger) intake(ctx context.Context, p Part, fn func(tx *IntakeTx) error) (*Intake, error) {
 	conn, err := l.w.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -134,7 +169,7 @@ func (l *Ledger) intake(ctx context.Context, name, sha256 string, size int64, fn
 			rollback(conn)
 		}
 	}()
-	it, err := l.beginIntake(ctx, conn, name, sha256, size)
+	it, err := l.beginIntake(ctx, conn, p)
 	if err != nil {
 		return nil, err
 	}
@@ -142,14 +177,14 @@ func (l *Ledger) intake(ctx context.Context, name, sha256 string, size int64, fn
 	if err := fn(it); err != nil {
 		return nil, err
 	}
-	if err := it.finish(); err != nil {
+	if err := it.finish(p); err != nil {
 		return nil, err
 	}
 	if _, err := conn.ExecContext(it.ctx, "COMMIT"); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	committed = true
-	l.log.Debug("intake committed", "file", name, "intake", it.intake.ID,
+	l.log.Debug("intake committed", "file", it.intake.Name, "intake", it.intake.ID, "through_line", p.Through, "last", p.Last,
 		"accepted", it.counts[0], "duplicate", it.counts[1], "rejected", it.counts[2])
 	in := it.intake
 	return &in, nil
@@ -178,7 +213,8 @@ func (l *Ledger) MarkDone(ctx context.Context, intakeID int64) error {
 func (l *Ledger) moveIntake(ctx context.Context, id int64, from, to, column string) error {
 	err := l.writeTx(ctx, func(tx *sql.Tx) error {
 		var state, name string
-		err := tx.QueryRowContext(ctx, `SELECT state, name FROM intake_files WHERE id = ?`, id).Scan(&state, &name)
+		var partial bool
+		err := tx.QueryRowContext(ctx, `SELECT state, name, through_line IS NOT NULL FROM intake_files WHERE id = ?`, id).Scan(&state, &name, &partial)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return ErrNotFound
@@ -186,6 +222,8 @@ func (l *Ledger) moveIntake(ctx context.Context, id int64, from, to, column stri
 			return err
 		case state == to:
 			return nil
+		case partial:
+			return fmt.Errorf("%w: %s is not wholly taken in yet", ErrIntakeState, name)
 		case state != from:
 			return fmt.Errorf("%w: %s is %s, not %s", ErrIntakeState, name, state, from)
 		}

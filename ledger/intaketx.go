@@ -76,14 +76,21 @@ var intakeSQL = map[string]string{
 	"saveNext": `UPDATE tracks SET next_no = ? WHERE id = ?`,
 }
 
-func (l *Ledger) beginIntake(ctx context.Context, conn *sql.Conn, name, sha256 string, size int64) (*IntakeTx, error) {
+func (l *Ledger) beginIntake(ctx context.Context, conn *sql.Conn, p Part) (*IntakeTx, error) {
 	now := l.now().UTC()
 	it := &IntakeTx{l: l, parent: ctx, ctx: context.WithoutCancel(ctx), tx: conn, now: formatTime(now), nowT: now,
 		sets: map[trackKey]*trackSet{}, lines: map[int]bool{}, seen: map[docKey]bool{}, absent: map[docKey]bool{},
 		files: map[string]bool{}}
-	it.intake = Intake{Name: name, SHA256: sha256, Size: size, State: IntakeCommitted, ReceivedAt: now}
-	if err := it.record(); err != nil {
-		return nil, err
+	if p.Prev != nil {
+		it.intake = *p.Prev
+		if err := it.resume(); err != nil {
+			return nil, err
+		}
+	} else {
+		it.intake = Intake{Name: p.Name, SHA256: p.SHA256, Size: p.Size, State: IntakeCommitted, ReceivedAt: now}
+		if err := it.record(); err != nil {
+			return nil, err
+		}
 	}
 	if err := it.prepare(); err != nil {
 		it.close()
@@ -112,9 +119,33 @@ func (it *IntakeTx) record() error {
 	if in.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	// Documents get their IDs when accepted, before they are written; the
-	// intake holds the write lock, so no one else takes these.
+	return it.firstID()
+}
+
+// firstID finds the ID of the first document this transaction accepts.
+// Documents get their IDs when accepted, before they are written; the
+// intake holds the write lock, so no one else takes these.
+func (it *IntakeTx) firstID() error {
 	return it.tx.QueryRowContext(it.ctx, `SELECT coalesce(max(id), 0) + 1 FROM documents`).Scan(&it.nextID)
+}
+
+// resume checks that the partial intake this part continues is in the
+// ledger as the caller knows it: partial, through the same line.
+func (it *IntakeTx) resume() error {
+	in := &it.intake
+	var through sql.NullInt64
+	var state string
+	err := it.tx.QueryRowContext(it.ctx, `SELECT state, through_line FROM intake_files WHERE id = ?`, in.ID).Scan(&state, &through)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("intake %d: %w", in.ID, ErrNotFound)
+	case err != nil:
+		return err
+	case state != IntakeCommitted || !through.Valid || int(through.Int64) != in.Through:
+		return fmt.Errorf("%w: %s is %s through line %v, not partial through line %d: another process took it in meanwhile",
+			ErrIntakeState, in.Name, state, through.Int64, in.Through)
+	}
+	return it.firstID()
 }
 
 func (it *IntakeTx) prepare() error {
@@ -172,8 +203,9 @@ func (it *IntakeTx) fail(err error) error {
 	return err
 }
 
-// finish writes what the transaction kept in memory and the intake's event.
-func (it *IntakeTx) finish() error {
+// finish writes what the transaction kept in memory, the file's progress
+// and the intake's event.
+func (it *IntakeTx) finish(p Part) error {
 	if err := it.usable(); err != nil {
 		return err
 	}
@@ -187,15 +219,33 @@ func (it *IntakeTx) finish() error {
 		return err
 	}
 	committed := it.l.now().UTC()
-	if _, err := it.tx.ExecContext(it.ctx, `UPDATE intake_files SET committed_at = ? WHERE id = ?`,
-		formatTime(committed), it.intake.ID); err != nil {
+	through := sql.NullInt64{Int64: int64(p.Through), Valid: !p.Last}
+	if _, err := it.tx.ExecContext(it.ctx, `UPDATE intake_files SET committed_at = ?, through_line = ? WHERE id = ?`,
+		formatTime(committed), through, it.intake.ID); err != nil {
 		return it.fail(err)
 	}
 	detail := fmt.Sprintf("file %s: %d accepted, %d duplicate, %d rejected", it.intake.Name, it.counts[0], it.counts[1], it.counts[2])
-	if err := it.event(0, "intake", "", IntakeCommitted, "intake", detail); err != nil {
+	from, to := "", IntakeCommitted
+	switch {
+	case it.intake.Partial && !p.Last:
+		from, to = "partial", "partial"
+	case it.intake.Partial:
+		from = "partial"
+	case !p.Last:
+		to = "partial"
+	}
+	if to == "partial" || from == "partial" {
+		detail = fmt.Sprintf("file %s through line %d: %d accepted, %d duplicate, %d rejected", it.intake.Name, p.Through,
+			it.counts[0], it.counts[1], it.counts[2])
+	}
+	if err := it.event(0, "intake", from, to, "intake", detail); err != nil {
 		return it.fail(err)
 	}
 	it.intake.CommittedAt = committed
+	it.intake.Partial, it.intake.Through = !p.Last, 0
+	if !p.Last {
+		it.intake.Through = p.Through
+	}
 	return nil
 }
 

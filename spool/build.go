@@ -95,29 +95,24 @@ type group struct {
 	action string // its first row's action, lower case (issue when blank), maybe not a valid one
 }
 
-// groupRows splits rows into documents: a row belongs to the document
-// before it when it has the same order_id and either no action, the same
+// joins reports whether r belongs to the document g, the one before it: a
+// row does when it has the same order_id and either no action, the same
 // action or an invalid one (rejected with the document). A different valid
 // action starts a new document: the ledger keeps one document per seller,
 // action and order_id, so an issue and its void may share an order_id.
-func groupRows(rows []*row) []*group {
-	var groups []*group
-	for _, r := range rows {
-		act := strings.ToLower(r.val(colAction))
-		valid := isAction(act)
-		if n := len(groups); n > 0 {
-			g := groups[n-1]
-			if id := r.val(colOrderID); id != "" && id == g.rows[0].val(colOrderID) && (!valid || act == g.action) {
-				g.rows = append(g.rows, r)
-				continue
-			}
-		}
-		if act == "" {
-			act = string(ActionIssue)
-		}
-		groups = append(groups, &group{rows: []*row{r}, action: act})
+func (g *group) joins(r *row) bool {
+	act := strings.ToLower(r.val(colAction))
+	id := r.val(colOrderID)
+	return id != "" && id == g.rows[0].val(colOrderID) && (!isAction(act) || act == g.action)
+}
+
+// newGroup starts a document with r.
+func newGroup(r *row) *group {
+	act := strings.ToLower(r.val(colAction))
+	if act == "" {
+		act = string(ActionIssue)
 	}
-	return groups
+	return &group{rows: []*row{r}, action: act}
 }
 
 func isAction(s string) bool {
@@ -129,73 +124,55 @@ func isAction(s string) bool {
 	return false
 }
 
-// scattered finds the documents whose order_id and action appear in more
-// than one run of rows, and returns the rejection of each such group.
-func scattered(groups []*group) map[int]*Rejection {
-	runs := map[string][]int{}
+// groupRun is what scatteredRuns needs of a document: its index in the
+// file, order id, action and lines.
+type groupRun struct {
+	index         int
+	id, action    string
+	line, endLine int
+}
+
+func runOf(i int, g *group) groupRun {
+	return groupRun{index: i, id: g.rows[0].val(colOrderID), action: g.action, line: g.rows[0].line, endLine: g.rows[len(g.rows)-1].endLine}
+}
+
+// scatteredRuns returns, by document index, the rejections of the runs
+// (documents with an order id, in file order) whose order_id and action
+// appear in another run too.
+func scatteredRuns(all []groupRun) map[int]*Rejection {
+	runs := map[string][]groupRun{}
 	var keys []string
-	for i, g := range groups {
-		id := g.rows[0].val(colOrderID)
-		if id == "" {
-			continue
-		}
-		key := id + "\x00" + g.action
+	for _, g := range all {
+		key := g.id + "\x00" + g.action
 		if runs[key] == nil {
 			keys = append(keys, key)
 		}
-		runs[key] = append(runs[key], i)
+		runs[key] = append(runs[key], g)
 	}
 	out := map[int]*Rejection{}
 	for _, key := range keys {
-		idx := runs[key]
-		if len(idx) < 2 {
+		gs := runs[key]
+		if len(gs) < 2 {
 			continue
 		}
-		first := groups[idx[0]]
-		for n, i := range idx {
-			g := groups[i]
-			id := g.rows[0].val(colOrderID)
-			rej := &Rejection{Code: "CSV_NOT_CONSECUTIVE", Column: "order_id", Line: g.rows[0].line, Value: id}
+		for n, g := range gs {
+			rej := &Rejection{Code: "CSV_NOT_CONSECUTIVE", Column: "order_id", Line: g.line, Value: g.id}
 			if n == 0 {
-				next := groups[idx[1]]
 				rej.Msg = fmt.Sprintf("order_id %s (%s) appears again at lines %s; rows of one document must be consecutive: no part of it is built, put all its rows together",
-					id, g.action, lineSpan(next))
+					g.id, g.action, gs[1].span())
 			} else {
 				rej.Msg = fmt.Sprintf("order_id %s (%s) already appeared at lines %s; rows of one document must be consecutive: put all its rows together",
-					id, g.action, lineSpan(first))
+					g.id, g.action, gs[0].span())
 			}
-			out[i] = rej
+			out[g.index] = rej
 		}
 	}
 	return out
 }
 
-func lineSpan(g *group) string {
-	first, last := g.rows[0].line, g.rows[len(g.rows)-1].endLine
-	if first == last {
-		return strconv.Itoa(first)
+func (g groupRun) span() string {
+	if g.line == g.endLine {
+		return strconv.Itoa(g.line)
 	}
-	return fmt.Sprintf("%d-%d", first, last)
-}
-
-// buildRequests builds one Request per document, in file order.
-func buildRequests(rows []*row, opt ReadOptions) []Request {
-	groups := groupRows(rows)
-	split := scattered(groups)
-	rules := mig.DefaultRules()
-	reqs := make([]Request, len(groups))
-	for i, g := range groups {
-		b := &docBuilder{group: g, opt: opt, rules: rules}
-		reqs[i] = b.build(split[i])
-	}
-	if !opt.Now.IsZero() {
-		now := opt.Now
-		if opt.Location != nil {
-			now = now.In(opt.Location)
-		}
-		for i := range reqs {
-			reqs[i].Stamp(now)
-		}
-	}
-	return reqs
+	return fmt.Sprintf("%d-%d", g.line, g.endLine)
 }

@@ -53,66 +53,23 @@ func (e *FileError) Error() string {
 // ReadCSV reads one CSV v1 file. A FileError (errors.As) means the file as
 // a whole is unreadable; otherwise every document comes back as a Request,
 // in file order, each either built or rejected. Other errors are the
-// reader's or the options'.
+// reader's or the options'. It holds every document of the file: the
+// daemon reads big files with OpenCSV, one document at a time.
 func ReadCSV(r io.Reader, name string, opt ReadOptions) ([]Request, error) {
-	enc, err := normalEncoding(opt.Encoding)
-	if err != nil {
+	if _, err := normalEncoding(opt.Encoding); err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	switch opt.Version {
-	case "":
-		opt.Version = mig.V41
-	case mig.V41, mig.V31:
-	default:
-		return nil, fmt.Errorf("read %s: MIG version %q: turnkeyd builds 4.1 or 3.1", name, opt.Version)
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	reqs, ferr := readCSV(data, enc, opt)
-	if ferr != nil {
-		ferr.File = name
-		return nil, ferr
+	docs, err := OpenCSV(data, name, opt)
+	if err != nil {
+		return nil, err
 	}
-	return reqs, nil
-}
-
-func readCSV(data []byte, enc string, opt ReadOptions) ([]Request, *FileError) {
-	if len(data) > MaxFileSize {
-		return nil, &FileError{Line: 1, Column: 1, Msg: fmt.Sprintf("the file is larger than %d MiB: split it into several files", MaxFileSize>>20)}
-	}
-	text, enc, ferr := decode(data, enc)
-	if ferr != nil {
-		return nil, ferr
-	}
-	if i := strings.IndexByte(text, 0); i >= 0 {
-		line, col := positionOf(text, i)
-		return nil, &FileError{Line: line, Column: col,
-			Msg: "the file holds a NUL byte: it is binary, or UTF-16 without a byte-order mark; export the data as CSV in UTF-8 or Big5"}
-	}
-	rows, ferr := readRows(text, enc)
-	if ferr != nil {
-		return nil, ferr
-	}
-	if hint := big5Hint(data, enc); hint != "" {
-		for _, r := range rows {
-			if r.problem != nil && r.problem.Code == "CSV_ENCODING" && strings.Contains(r.problem.Msg, "not valid UTF-8") {
-				r.problem.Msg += "; " + hint
-			}
-		}
-	}
-	reqs := buildRequests(rows, opt)
-	if line, cut := cutLastLine(text); cut {
-		for i := range reqs {
-			if r := &reqs[i]; r.Line <= line && line <= r.EndLine {
-				r.Doc = nil
-				r.Reject = &Rejection{Code: "CSV_CUT_LINE", Line: line,
-					Msg: "the file does not end with a line break, so its last line may have been cut while it was being written: " +
-						"nothing of this document was issued; end every line with a line break and drop the document again " +
-						"(and let turnkeyd take only complete files: spool.ready)"}
-			}
-		}
+	var reqs []Request
+	for req, ok := docs.Next(); ok; req, ok = docs.Next() {
+		reqs = append(reqs, req)
 	}
 	return reqs, nil
 }
@@ -161,36 +118,6 @@ type row struct {
 }
 
 func (r *row) val(c column) string { return r.vals[c] }
-
-// readRows reads the header and the rows after it.
-func readRows(text, enc string) ([]*row, *FileError) {
-	s := newScanner(text)
-	var h *header
-	var rows []*row
-	for {
-		rec, ok, ferr := s.record()
-		switch {
-		case ferr != nil:
-			return nil, ferr
-		case !ok && h == nil:
-			return nil, &FileError{Line: max(s.line, 1), Column: 1,
-				Msg: "the file has no header row: its first non-blank line must name the columns (order_id, item_description, …; see docs/csv.md)"}
-		case !ok:
-			return rows, nil
-		case rec.blank():
-			continue
-		case h == nil:
-			if h, ferr = parseHeader(rec); ferr != nil {
-				return nil, ferr
-			}
-			continue
-		}
-		if ferr := checkFieldCount(rec, len(h.names)); ferr != nil {
-			return nil, ferr
-		}
-		rows = append(rows, newRow(rec, h, enc))
-	}
-}
 
 func checkFieldCount(rec record, want int) *FileError {
 	got := len(rec.fields)

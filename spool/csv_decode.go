@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/encoding/traditionalchinese"
 )
@@ -59,7 +60,7 @@ func decode(data []byte, encoding string) (text, used string, err *FileError) {
 		return text, EncodingBig5, nil
 	}
 	if utf8.Valid(data) {
-		return string(data), EncodingUTF8, nil
+		return decodeUTF8(data), EncodingUTF8, nil
 	}
 	big5, bad := decodeBig5(data)
 	if utf8Errors(data) < bad {
@@ -88,7 +89,15 @@ func wideUnicode(data []byte) string {
 
 // decodeUTF8 returns data with each invalid byte sequence replaced by
 // U+FFFD.
-func decodeUTF8(data []byte) string { return strings.ToValidUTF8(string(data), "\uFFFD") }
+// The text of valid UTF-8 shares data's memory rather than copying it (a
+// file may be 256 MiB): data must not change while the text is in use
+// (OpenCSV says so to its callers; ReadCSV's data is its own).
+func decodeUTF8(data []byte) string {
+	if len(data) == 0 {
+		return ""
+	}
+	return strings.ToValidUTF8(unsafe.String(&data[0], len(data)), "\uFFFD")
+}
 
 // utf8Errors counts the invalid byte sequences of data read as UTF-8.
 func utf8Errors(data []byte) int {
