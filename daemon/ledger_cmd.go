@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/turnkeyd/turnkeyd/ledger"
 	"github.com/turnkeyd/turnkeyd/spool"
+	"github.com/turnkeyd/turnkeyd/turnkey"
 )
 
 // BackupLedger writes a consistent copy of the ledger to out while the
@@ -76,7 +79,7 @@ func RebuildLedger(ctx context.Context, cfg *Config, trackFiles []string, w io.W
 			return err
 		}
 	}
-	found, err := foundNumbers(cfg)
+	found, err := foundNumbers(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -113,7 +116,7 @@ func markFoundOnNewLedger(ctx context.Context, cfg *Config, l *ledger.Ledger, w 
 	if n, err := l.DocumentCount(ctx); err != nil || n > 0 {
 		return err
 	}
-	found, err := foundNumbers(cfg)
+	found, err := foundNumbers(ctx, cfg)
 	if err != nil || len(found) == 0 {
 		return err
 	}
@@ -135,29 +138,36 @@ var handedName = regexp.MustCompile(`^[A-Z][0-9]{4}_[0-9]{8}_([A-Z]{2}[0-9]{8})_
 // the names of the XML files in Turnkey's upload folders and the BAK and
 // ERR folders beside them, and in the spool's answers (out/*.result.csv).
 // It maps each to where it was seen.
-func foundNumbers(cfg *Config) (map[string]string, error) {
+func foundNumbers(ctx context.Context, cfg *Config) (map[string]string, error) {
 	found := map[string]string{}
 	var roots []string
 	for _, h := range cfg.UploadHeads() {
-		if root := filepath.Dir(cfg.UploadDir(h)); !slices.Contains(roots, root) {
+		dir := filepath.Dir
+		if turnkey.IsSFTP(cfg.Turnkey.Dir) {
+			dir = path.Dir // the host's paths
+		}
+		if root := dir(cfg.UploadDir(h)); !slices.Contains(roots, root) {
 			roots = append(roots, root)
 		}
 	}
+	// Turnkey's folders are listed through the target: on this machine or,
+	// with turnkey.dir sftp://, on the Turnkey host.
+	target, _, err := newTarget(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := target.(io.Closer); ok {
+		defer c.Close()
+	}
 	for _, root := range roots {
-		err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return nil
-				}
-				return err
-			}
-			if m := handedName.FindStringSubmatch(e.Name()); m != nil && e.Type().IsRegular() {
-				found[m[1]] = path
-			}
-			return nil
-		})
+		files, err := target.List(ctx, root)
 		if err != nil {
 			return nil, fmt.Errorf("look for handed files in %s: %w", root, err)
+		}
+		for _, p := range files {
+			if m := handedName.FindStringSubmatch(path.Base(filepath.ToSlash(p))); m != nil {
+				found[m[1]] = p
+			}
 		}
 	}
 	answers, err := filepath.Glob(filepath.Join(cfg.Path(cfg.Spool.Dir), "out", "*.result.csv"))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/turnkeyd/turnkeyd/internal/atomicfile"
 	"github.com/turnkeyd/turnkeyd/ledger"
+	"github.com/turnkeyd/turnkeyd/turnkey"
 )
 
 // markerName is the file, in the spool and in Turnkey's work folder, that
@@ -24,9 +25,16 @@ const markerName = ".turnkeyd-ledger-id"
 const ledgerFaultHelp = "keep the file as it is, then restore the last backup (`turnkeyd ledger backup` makes them) " +
 	"or rebuild a ledger from Turnkey's folders and the spool (`turnkeyd ledger rebuild -config FILE -tracks TRACKS`); docs/operations.md, Faults"
 
-// markerPaths are the marker files of cfg's folders.
+// markerPaths are the marker files of cfg's folders: the spool's, and
+// Turnkey's work folder's where that is a folder of this machine. Over
+// SFTP only the spool's is kept (the host's folder is not written outside
+// its upload folders).
 func markerPaths(cfg *Config) []string {
-	return []string{filepath.Join(cfg.Path(cfg.Spool.Dir), markerName), filepath.Join(cfg.Path(cfg.Turnkey.Dir), markerName)}
+	paths := []string{filepath.Join(cfg.Path(cfg.Spool.Dir), markerName)}
+	if !turnkey.IsSFTP(cfg.Turnkey.Dir) {
+		paths = append(paths, filepath.Join(cfg.Path(cfg.Turnkey.Dir), markerName))
+	}
+	return paths
 }
 
 // readMarkers returns the ledger id each marker names ("" where there is
