@@ -108,6 +108,9 @@ func TestSFTPEndToEnd(t *testing.T) {
 	if left, _ := os.ReadDir(filepath.Join(root, ".turnkeyd-staging")); len(left) != 0 {
 		t.Errorf("staging leftovers on the host: %v", left)
 	}
+	if _, err := os.Stat("sftp:"); err == nil { // the URL taken for a local relative path
+		t.Errorf("a local folder sftp: was written in %s", must(os.Getwd()))
+	}
 	if _, metrics := h.get("/metrics"); !strings.Contains(metrics, `turnkeyd_turnkey_up{transport="sftp"} 1`) ||
 		strings.Contains(metrics, `turnkeyd_turnkey_reconnects_total{transport="sftp"} 0`) {
 		t.Errorf("/metrics after the link came back:\n%s", grepLines(metrics, "turnkeyd_turnkey_"))
@@ -169,3 +172,5 @@ func TestJobsReadE0501OverSFTP(t *testing.T) {
 		t.Errorf("jobs run tracks over SFTP: %q, want the host's E0501 imported", out.String())
 	}
 }
+
+func must[T any](v T, _ error) T { return v }
