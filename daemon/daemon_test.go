@@ -361,12 +361,7 @@ func TestHTTPEndpoints(t *testing.T) {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
 	h.await("ready", func() bool { code, _ := get("/readyz"); return code == 200 })
-	var metrics string
-	h.await("the file counted", func() bool {
-		_, metrics = get("/metrics")
-		return strings.Contains(metrics, `turnkeyd_spool_files_total{result="done"} 1`)
-	})
-	for _, want := range []string{
+	wants := []string{
 		`turnkeyd_spool_files_total{result="done"} 1`,
 		`turnkeyd_spool_documents_total{status="accepted"} 2`,
 		`turnkeyd_spool_documents_total{status="rejected"} 1`,
@@ -377,10 +372,33 @@ func TestHTTPEndpoints(t *testing.T) {
 		`turnkeyd_ledger_track_numbers_remaining{invoice_type="07",period="11602",seller="04595252"} 5000`,
 		`turnkeyd_turnkey_files_written_total{transport="local"} 2`,
 		`turnkeyd_ledger_up 1`,
-	} {
-		if !strings.Contains(metrics, want+"\n") {
-			t.Errorf("/metrics lacks %s", want)
+	}
+	// The counters are updated as the file is answered, the gauges read at
+	// scrape time: wait until every line is there (or the deadline), then
+	// name what is missing with what the spool's metrics said.
+	var metrics string
+	var missing []string
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		_, metrics = get("/metrics")
+		missing = missing[:0]
+		for _, want := range wants {
+			if !strings.Contains(metrics, want+"\n") {
+				missing = append(missing, want)
+			}
 		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case h.rescan <- time.Now():
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	for _, want := range missing {
+		t.Errorf("/metrics lacks %s", want)
+	}
+	if len(missing) > 0 {
+		t.Logf("the spool's and the ledger's metrics:\n%s", grepLines(metrics, "turnkeyd_spool_"))
 	}
 	if strings.Contains(metrics, `period="11510"`) {
 		t.Errorf("/metrics counts the numbers of the ended period 11510 as remaining")
