@@ -43,7 +43,7 @@ fuzz:
 		sed -E 's#^(.*)/[^/]*:[0-9]+:func (Fuzz[A-Za-z0-9_]+).*#\1:\2#' | sort -u); do \
 		pkg=$${spec%%:*}; fn=$${spec##*:}; log=$$(mktemp); \
 		echo "fuzz $$pkg $$fn ($(FUZZTIME))"; \
-		if ! $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) $$pkg >$$log 2>&1; then \
+		if ! $(GO) test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) -timeout 5m $$pkg >$$log 2>&1; then \
 			if grep -q '^    context deadline exceeded$$' $$log && ! grep -qi 'failing input\|panic:\|--- FAIL: .*/' $$log; then \
 				echo "fuzz $$fn: ended by Go 1.26's deadline race (go.dev/issue/75804), no failing input: not a finding"; \
 			else cat $$log; rm -f $$log; exit 1; fi; \
