@@ -83,7 +83,7 @@ func newScheduler(cfg *Config, l *ledger.Ledger, log *slog.Logger, reg prometheu
 		registerLastRunMetrics(reg, l, append(names, "prizes-check"), log)
 	}
 	return jobs.New(l, list, jobs.Options{Log: log, Clock: clock, Location: cfg.Location(),
-		Lease: cfg.Jobs.Lease, Retry: cfg.Jobs.Retry, Metrics: metrics})
+		Lease: cfg.Jobs.Lease, Retry: cfg.Jobs.Retry, Metrics: metrics, Hold: envHold(log)})
 }
 
 // ListJobs prints every job: schedule, last run and its outcome, next run

@@ -29,6 +29,10 @@ type Options struct {
 	Lease    time.Duration  // lease of a running key, renewed while it runs; 2m when 0
 	Retry    time.Duration  // wait before a failed or busy run is tried again; 10m when 0
 	Metrics  *Metrics       // nil: not measured
+	// Hold, when set, is called after a run's work succeeded and before its
+	// end is recorded: fault-injection tests hold a run there and kill the
+	// process in the middle of it. nil in production.
+	Hold func(ctx context.Context, job, key string)
 }
 
 // Scheduler runs jobs on their schedules with memory in the ledger.
@@ -263,6 +267,9 @@ func (s *Scheduler) RunKeyOutput(ctx context.Context, j Job, key string, tick ti
 	}
 	log.Info("job started", "run", run.ID)
 	output, err = s.work(ctx, j, run)
+	if s.opt.Hold != nil && err == nil {
+		s.opt.Hold(ctx, j.Name, key)
+	}
 	outcome = ledger.JobOK
 	switch {
 	case errors.Is(err, ErrWaiting):

@@ -20,11 +20,12 @@ import (
 
 // TestCalendarEndToEnd runs the real binary and the simulator playing the
 // platform's calendar over two whole periods on a fast clock (a day in
-// calendarDay of wall time), with the daemon SIGKILLed just after the
-// ticks of the blank, winners, tracks and reconcile jobs (whether a kill
-// landed inside a run is logged: its run is abandoned; a run takes a few
-// milliseconds, so most kills fall just after it: TestBlankJobFinishesARunCutShort
-// in daemon covers a kill inside one), and checks: the next
+// calendarDay of wall time), with the daemon SIGKILLed in the middle of a
+// run of each job (tracks, blank, winners, reconcile) at least once: the
+// first run of each is held after its work, before its end is recorded
+// (daemon.HoldEnv), and killed there, so the next run must finish its key
+// without doing anything twice; and SIGKILLed again just after some of the
+// jobs' ticks. It checks: the next
 // periods' tracks imported once; every allocated number of each ended
 // period used once or in an accepted E0402; no E0402 sent twice; the
 // winners file equal to the simulator's list; jobs list with no late run.
@@ -72,6 +73,16 @@ func TestCalendarEndToEnd(t *testing.T) {
 		return origin.Add(time.Duration(float64(fake.Sub(start)) / clock.Factor))
 	}
 
+	// Every job's first run is held after its work, before its end is
+	// recorded, and the daemon SIGKILLed there: a kill in the middle of each
+	// job at least once, whatever the timing (daemon.HoldEnv).
+	holds := filepath.Join(dir, "holds")
+	if err := os.MkdirAll(holds, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(daemon.HoldEnv, holds)
+	var heldJobs []string
+
 	simProc := startProc(t, "the simulator", filepath.Join(dir, "sim.log"), bin, "sim", "-config", config,
 		"-interval", "50ms", "-calendar", "-winning-numbers", numbers)
 	defer simProc.stop(t, syscall.SIGTERM, 30*time.Second)
@@ -99,6 +110,19 @@ func TestCalendarEndToEnd(t *testing.T) {
 	in := filepath.Join(dir, "spool", "in")
 	orders, killed := 0, 0
 	for time.Now().Before(end) {
+		if held, _ := filepath.Glob(filepath.Join(holds, "*.held")); len(held) > 0 {
+			d.kill(t)
+			killed++
+			for _, h := range held {
+				job := strings.TrimSuffix(filepath.Base(h), ".held")
+				heldJobs = append(heldJobs, job)
+				if err := os.WriteFile(filepath.Join(holds, job+".released"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				os.Remove(h)
+			}
+			d = startDaemon()
+		}
 		if len(kills) > 0 && time.Now().After(kills[0]) {
 			d.kill(t)
 			killed++
@@ -194,6 +218,15 @@ func TestCalendarEndToEnd(t *testing.T) {
 		}
 	}
 	t.Logf("runs cut short by a SIGKILL and finished by a later run: %v", abandoned)
+	for _, job := range []string{"tracks", "blank", "winners", "reconcile"} {
+		cut := false
+		for k := range abandoned {
+			cut = cut || strings.HasPrefix(k, job+" ")
+		}
+		if !slices.Contains(heldJobs, job) || !cut {
+			t.Errorf("job %s was not killed in the middle of a run (held: %v; runs cut short: %v)", job, heldJobs, abandoned)
+		}
+	}
 }
 
 // logProblems logs the warnings, errors and calendar lines of every log.
